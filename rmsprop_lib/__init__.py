@@ -1,0 +1,13 @@
+"""rmsprop_lib: the helper package of the series "From gradient descent to RMSProp and Adam".
+
+The notebooks teach the math; this package holds what they share: the update rules
+(``optimizers``), test functions (``objectives``), runs (``run``), plots (``plotting``),
+the playground (``widgets``), exercise checkers (``checks``) and lecture figures (``figures``).
+"""
+from .objectives import (OBJECTIVES, NoisyObjective, Objective, beale, bowl, elongated_bowl, get_objective,
+                         himmelblau, quadratic, rosenbrock, saddle, with_noise)
+from .optimizers import (OPTIMIZERS, AdaGrad, AdaGradState, Adam, AdamState, GradientDescent,
+                         GradientDescentState, Momentum, MomentumState, Optimizer, RMSProp, RMSPropState)
+from .run import Trace, minimize
+
+__version__ = "0.1.0"
