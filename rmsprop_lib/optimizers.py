@@ -211,7 +211,9 @@ class RMSProp(Optimizer):
         return RMSPropState(s=self._zeros(x0), g_avg=self._zeros(x0), velocity=self._zeros(x0))
 
     def _denominator(self, s, g_avg):
-        spread = s - g_avg * g_avg if self.centered else s
+        # s - g_avg^2 is a variance, never negative in exact arithmetic; rounding can push it
+        # just below zero, where sqrt would give NaN (PyTorch does). Clip that rounding away.
+        spread = np.maximum(s - g_avg * g_avg, 0.0) if self.centered else s
         if self.eps_inside_sqrt:
             return np.sqrt(spread + self.eps)
         return np.sqrt(spread) + self.eps

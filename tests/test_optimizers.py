@@ -1,0 +1,451 @@
+"""Unit tests for rmsprop_lib.optimizers.
+
+Expected values are worked out by hand: the hyperparameters and gradients are chosen (powers of
+two, perfect squares) so that every intermediate number is exact, and the arithmetic is written
+out in the comments. Longer sequences are checked against a scalar, one-coordinate-at-a-time
+transcription of the published equations.
+"""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from rmsprop_lib.optimizers import (OPTIMIZERS, AdaGrad, AdaGradState, Adam, AdamState, GradientDescent,
+                                    GradientDescentState, Momentum, MomentumState, Optimizer, RMSProp,
+                                    RMSPropState)
+
+
+def close(actual, expected):
+    np.testing.assert_allclose(actual, expected, rtol=1e-14, atol=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The state NamedTuples are a contract (DESIGN.md): field names exactly as documented.
+
+@pytest.mark.parametrize("state_cls, fields", [
+    (GradientDescentState, ()),
+    (MomentumState, ("velocity",)),
+    (AdaGradState, ("s",)),
+    (RMSPropState, ("s", "g_avg", "velocity")),
+    (AdamState, ("m", "v", "t")),
+])
+def test_state_field_names(state_cls, fields):
+    assert state_cls._fields == fields
+
+
+def test_init_returns_documented_state_types_of_zeros():
+    x0 = np.array([1.5, -2.0, 3.0])
+    assert GradientDescent(0.1).init(x0) == GradientDescentState()
+    m = Momentum(0.1).init(x0)
+    assert isinstance(m, MomentumState) and np.array_equal(m.velocity, np.zeros(3))
+    a = AdaGrad(0.1).init(x0)
+    assert isinstance(a, AdaGradState) and np.array_equal(a.s, np.zeros(3))
+    r = RMSProp(0.1).init(x0)
+    assert isinstance(r, RMSPropState)
+    for field in r:
+        assert np.array_equal(field, np.zeros(3))
+    ad = Adam(0.1).init(x0)
+    assert isinstance(ad, AdamState) and ad.t == 0
+    assert np.array_equal(ad.m, np.zeros(3)) and np.array_equal(ad.v, np.zeros(3))
+    assert x0.tolist() == [1.5, -2.0, 3.0]
+
+
+def test_registry_names_every_optimizer():
+    assert OPTIMIZERS == {"GradientDescent": GradientDescent, "Momentum": Momentum, "AdaGrad": AdaGrad,
+                          "RMSProp": RMSProp, "Adam": Adam}
+    for name, cls in OPTIMIZERS.items():
+        assert cls.name == name and issubclass(cls, Optimizer)
+
+
+def test_documented_defaults():
+    assert Momentum(0.1).hyperparameters() == {"lr": 0.1, "momentum": 0.9, "nesterov": False}
+    assert AdaGrad(0.1).hyperparameters() == {"lr": 0.1, "eps": 1e-8, "initial_accumulator": 0.0}
+    assert RMSProp(0.1).hyperparameters() == {"lr": 0.1, "rho": 0.9, "eps": 1e-8, "centered": False,
+                                              "momentum": 0.0, "eps_inside_sqrt": False}
+    assert Adam(0.1).hyperparameters() == {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+                                           "bias_correction": True}
+    assert repr(RMSProp(0.1, rho=0.5)).startswith("RMSProp(lr=0.1, rho=0.5,")
+
+
+@pytest.mark.parametrize("cls", [GradientDescent, Momentum, AdaGrad, RMSProp, Adam])
+def test_lr_is_required(cls):
+    with pytest.raises(TypeError):
+        cls()
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradient descent
+
+def test_gradient_descent_step_by_hand():
+    opt = GradientDescent(lr=0.25)
+    state = opt.init(np.zeros(2))
+    update, new_state = opt.step(np.array([4.0, -2.0]), state)
+    close(update, [1.0, -0.5])  # 0.25 * 4, 0.25 * -2
+    assert new_state == GradientDescentState()
+    assert opt.effective_lr(new_state) == 0.25
+
+
+def test_gradient_descent_rejects_a_foreign_state():
+    with pytest.raises(TypeError, match="state"):
+        GradientDescent(0.1).step(np.ones(2), MomentumState(np.zeros(2)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Momentum (torch.optim.SGD: v <- mu v + g, update lr*v, Nesterov lr*(g + mu v))
+
+def test_momentum_steps_by_hand():
+    opt = Momentum(lr=0.1, momentum=0.5)
+    state = opt.init(np.zeros(2))
+    u1, state = opt.step(np.array([1.0, 2.0]), state)
+    close(state.velocity, [1.0, 2.0])  # 0.5 * 0 + g
+    close(u1, [0.1, 0.2])
+    u2, state = opt.step(np.array([2.0, 0.0]), state)
+    close(state.velocity, [2.5, 1.0])  # 0.5 * [1, 2] + [2, 0]
+    close(u2, [0.25, 0.1])
+    close(opt.effective_lr(state), [0.1, 0.1])
+
+
+def test_nesterov_steps_by_hand():
+    opt = Momentum(lr=0.1, momentum=0.5, nesterov=True)
+    state = opt.init(np.zeros(2))
+    u1, state = opt.step(np.array([1.0, 2.0]), state)
+    close(u1, [0.15, 0.3])  # 0.1 * (g + 0.5 * v) with v = g = [1, 2]
+    u2, state = opt.step(np.array([2.0, 0.0]), state)
+    close(state.velocity, [2.5, 1.0])
+    close(u2, [0.325, 0.05])  # 0.1 * ([2, 0] + 0.5 * [2.5, 1])
+
+
+def test_momentum_zero_is_gradient_descent():
+    opt = Momentum(lr=0.3, momentum=0.0)
+    state = opt.init(np.zeros(3))
+    for g in ([1.0, -2.0, 3.0], [0.5, 0.5, -4.0]):
+        update, state = opt.step(np.array(g), state)
+        close(update, 0.3 * np.array(g))
+
+
+# ---------------------------------------------------------------------------------------------
+# AdaGrad (s <- s + g^2, update lr * g / (sqrt(s) + eps))
+
+def test_adagrad_steps_by_hand():
+    opt = AdaGrad(lr=0.5, eps=0.0)
+    state = opt.init(np.zeros(2))
+    u1, state = opt.step(np.array([3.0, -4.0]), state)
+    close(state.s, [9.0, 16.0])
+    close(u1, [0.5, -0.5])  # 0.5 * 3/3, 0.5 * -4/4
+    u2, state = opt.step(np.array([4.0, 3.0]), state)
+    close(state.s, [25.0, 25.0])
+    close(u2, [0.4, 0.3])  # 0.5 * 4/5, 0.5 * 3/5
+    close(opt.effective_lr(state), [0.1, 0.1])  # 0.5 / 5
+
+
+def test_adagrad_eps_is_added_outside_the_root():
+    opt = AdaGrad(lr=1.0, eps=1.0)
+    update, state = opt.step(np.array([3.0, 0.0]), opt.init(np.zeros(2)))
+    close(update, [0.75, 0.0])  # 3 / (sqrt(9) + 1)
+    close(opt.effective_lr(state), [0.25, 1.0])  # 1 / (3 + 1), 1 / (0 + 1)
+
+
+def test_adagrad_initial_accumulator():
+    opt = AdaGrad(lr=0.5, eps=0.0, initial_accumulator=7.0)
+    state = opt.init(np.zeros(2))
+    close(state.s, [7.0, 7.0])
+    update, state = opt.step(np.array([3.0, -3.0]), state)
+    close(state.s, [16.0, 16.0])
+    close(update, [0.375, -0.375])  # 0.5 * 3 / 4
+
+
+# ---------------------------------------------------------------------------------------------
+# RMSProp (s <- rho s + (1 - rho) g^2, update lr * g / (sqrt(s) + eps))
+# With rho = 0.75: g = [2, -4] gives s = 0.25 * [4, 16] = [1, 4]; then g = [1, 2] gives
+# s = 0.75 * [1, 4] + 0.25 * [1, 4] = [1, 4] again.
+
+def test_rmsprop_steps_by_hand():
+    opt = RMSProp(lr=0.1, rho=0.75, eps=0.0)
+    state = opt.init(np.zeros(2))
+    u1, state = opt.step(np.array([2.0, -4.0]), state)
+    close(state.s, [1.0, 4.0])
+    close(u1, [0.2, -0.2])  # 0.1 * 2/1, 0.1 * -4/2
+    u2, state = opt.step(np.array([1.0, 2.0]), state)
+    close(state.s, [1.0, 4.0])
+    close(u2, [0.1, 0.1])  # 0.1 * 1/1, 0.1 * 2/2
+    close(opt.effective_lr(state), [0.1, 0.05])  # 0.1 / 1, 0.1 / 2
+    # unused buffers stay at zero
+    assert np.array_equal(state.g_avg, [0.0, 0.0]) and np.array_equal(state.velocity, [0.0, 0.0])
+
+
+def test_rmsprop_eps_outside_the_root():
+    opt = RMSProp(lr=1.0, rho=0.75, eps=1.0)
+    update, state = opt.step(np.array([2.0, -4.0]), opt.init(np.zeros(2)))
+    close(update, [1.0, -4.0 / 3.0])  # 2 / (1 + 1), -4 / (2 + 1)
+    close(opt.effective_lr(state), [0.5, 1.0 / 3.0])
+
+
+def test_rmsprop_eps_inside_the_root():
+    # s = [1, 4], eps = 6.5625: sqrt(s + eps) = sqrt([7.5625, 10.5625]) = [2.75, 3.25]
+    opt = RMSProp(lr=1.0, rho=0.75, eps=6.5625, eps_inside_sqrt=True)
+    update, state = opt.step(np.array([2.0, -4.0]), opt.init(np.zeros(2)))
+    close(update, [2.0 / 2.75, -4.0 / 3.25])
+    close(opt.effective_lr(state), [1.0 / 2.75, 1.0 / 3.25])
+    outside = RMSProp(lr=1.0, rho=0.75, eps=6.5625)
+    close(outside.step(np.array([2.0, -4.0]), outside.init(np.zeros(2)))[0], [2.0 / 7.5625, -4.0 / 8.5625])
+
+
+def test_rmsprop_centered_by_hand():
+    # g_avg = 0.25 * [2, -4] = [0.5, -1]; s - g_avg^2 = [1 - 0.25, 4 - 1] = [0.75, 3]
+    # sqrt = [sqrt(3)/2, sqrt(3)]; update = [2 / (sqrt(3)/2), -4 / sqrt(3)] = 4/sqrt(3) * [1, -1]
+    opt = RMSProp(lr=1.0, rho=0.75, eps=0.0, centered=True)
+    update, state = opt.step(np.array([2.0, -4.0]), opt.init(np.zeros(2)))
+    close(state.s, [1.0, 4.0])
+    close(state.g_avg, [0.5, -1.0])
+    close(update, [4 / math.sqrt(3), -4 / math.sqrt(3)])
+    close(opt.effective_lr(state), [2 / math.sqrt(3), 1 / math.sqrt(3)])
+    # second step, g = [1, 2]: g_avg = 0.75 * [0.5, -1] + 0.25 * [1, 2] = [0.625, -0.25]
+    # s = [1, 4]; s - g_avg^2 = [1 - 0.390625, 4 - 0.0625] = [0.609375, 3.9375]
+    update, state = opt.step(np.array([1.0, 2.0]), state)
+    close(state.g_avg, [0.625, -0.25])
+    close(update, [1 / math.sqrt(0.609375), 2 / math.sqrt(3.9375)])
+
+
+def test_rmsprop_momentum_by_hand():
+    opt = RMSProp(lr=0.1, rho=0.75, eps=0.0, momentum=0.5)
+    state = opt.init(np.zeros(2))
+    u1, state = opt.step(np.array([2.0, -4.0]), state)
+    close(state.velocity, [2.0, -2.0])  # 0.5 * 0 + [2/1, -4/2]
+    close(u1, [0.2, -0.2])
+    u2, state = opt.step(np.array([1.0, 2.0]), state)
+    close(state.velocity, [2.0, 0.0])  # 0.5 * [2, -2] + [1/1, 2/2]
+    close(u2, [0.2, 0.0])
+
+
+def test_rmsprop_centered_momentum_matches_scalar_equations():
+    lr, rho, eps, mu = 0.05, 0.9, 1e-3, 0.8
+    grads = [[0.3, -1.2], [0.5, 0.7], [-0.2, 2.0], [1.1, -0.4]]
+    opt = RMSProp(lr=lr, rho=rho, eps=eps, centered=True, momentum=mu)
+    state = opt.init(np.zeros(2))
+    ours = []
+    for g in grads:
+        update, state = opt.step(np.array(g), state)
+        ours.append(update)
+    for i in range(2):  # coordinate i, one scalar at a time (Graves 2013; torch.optim.RMSprop)
+        s = g_avg = b = 0.0
+        for k, g in enumerate(grads):
+            s = rho * s + (1 - rho) * g[i] ** 2
+            g_avg = rho * g_avg + (1 - rho) * g[i]
+            b = mu * b + g[i] / (math.sqrt(s - g_avg**2) + eps)
+            np.testing.assert_allclose(ours[k][i], lr * b, rtol=1e-12)
+
+
+def test_rmsprop_first_step_is_lr_over_sqrt_one_minus_rho():
+    # s = (1 - rho) g^2, so |update| = lr |g| / (sqrt(1 - rho) |g|) = lr / sqrt(1 - rho), any g
+    opt = RMSProp(lr=0.01, rho=0.99, eps=0.0)
+    update, _ = opt.step(np.array([1e-3, -5.0, 250.0]), opt.init(np.zeros(3)))
+    close(np.abs(update), [0.1, 0.1, 0.1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Adam (m <- b1 m + (1-b1) g, v <- b2 v + (1-b2) g^2, update lr m_hat / (sqrt(v_hat) + eps))
+# beta1 = 0.5, beta2 = 0.9375 = 15/16, g = [2, -4]:
+#   m = [1, -2], v = [4, 16] / 16 = [0.25, 1]; corrections 1 - 0.5 = 0.5, 1 - 15/16 = 1/16
+#   m_hat = [2, -4], v_hat = [4, 16] -> update = lr * [2/2, -4/4] = lr * [1, -1]
+#   without correction: lr * [1/0.5, -2/1] = lr * [2, -2]
+
+def test_adam_first_step_by_hand():
+    opt = Adam(lr=0.1, beta1=0.5, beta2=0.9375, eps=0.0)
+    update, state = opt.step(np.array([2.0, -4.0]), opt.init(np.zeros(2)))
+    close(state.m, [1.0, -2.0])
+    close(state.v, [0.25, 1.0])
+    assert state.t == 1 and isinstance(state.t, int)
+    close(update, [0.1, -0.1])
+    close(opt.effective_lr(state), [0.05, 0.025])  # 0.1 / sqrt([4, 16])
+
+
+def test_adam_without_bias_correction_by_hand():
+    opt = Adam(lr=0.1, beta1=0.5, beta2=0.9375, eps=0.0, bias_correction=False)
+    update, state = opt.step(np.array([2.0, -4.0]), opt.init(np.zeros(2)))
+    close(update, [0.2, -0.2])
+    close(opt.effective_lr(state), [0.2, 0.1])  # 0.1 / sqrt([0.25, 1])
+
+
+def test_adam_second_step_by_hand():
+    # g2 = [1, 0]: m = 0.5 * [1, -2] + 0.5 * [1, 0] = [1, -1]
+    # v = 15/16 * [0.25, 1] + 1/16 * [1, 0] = [19/64, 15/16]
+    # corrections: 1 - 0.25 = 0.75 and 1 - 225/256 = 31/256
+    # m_hat = [4/3, -4/3]; v_hat = [19/64 * 256/31, 15/16 * 256/31] = [76/31, 240/31]
+    opt = Adam(lr=0.1, beta1=0.5, beta2=0.9375, eps=0.0)
+    state = opt.init(np.zeros(2))
+    _, state = opt.step(np.array([2.0, -4.0]), state)
+    update, state = opt.step(np.array([1.0, 0.0]), state)
+    assert state.t == 2
+    close(state.m, [1.0, -1.0])
+    close(state.v, [19 / 64, 15 / 16])
+    close(update, [0.1 * (4 / 3) / math.sqrt(76 / 31), 0.1 * (-4 / 3) / math.sqrt(240 / 31)])
+
+
+def test_adam_matches_scalar_equations_with_eps():
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-2
+    grads = [[0.3, -1.2], [0.5, 0.7], [-0.2, 2.0], [1.1, -0.4], [0.0, 0.05]]
+    for bias_correction in (True, False):
+        opt = Adam(lr=lr, beta1=b1, beta2=b2, eps=eps, bias_correction=bias_correction)
+        state = opt.init(np.zeros(2))
+        ours = []
+        for g in grads:
+            update, state = opt.step(np.array(g), state)
+            ours.append(update)
+        for i in range(2):  # Kingma & Ba (2014), Algorithm 1, one coordinate at a time
+            m = v = 0.0
+            for t, g in enumerate(grads, start=1):
+                m = b1 * m + (1 - b1) * g[i]
+                v = b2 * v + (1 - b2) * g[i] ** 2
+                m_hat, v_hat = (m / (1 - b1**t), v / (1 - b2**t)) if bias_correction else (m, v)
+                np.testing.assert_allclose(ours[t - 1][i], lr * m_hat / (math.sqrt(v_hat) + eps), rtol=1e-12)
+
+
+def test_adam_t_counts_updates():
+    opt = Adam(0.1)
+    state = opt.init(np.zeros(1))
+    for expected in range(1, 6):
+        _, state = opt.step(np.array([1.0]), state)
+        assert state.t == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation at construction: the error names the parameter (and the range)
+
+BAD_NUMBERS = [
+    (0.0, ValueError, r"> 0"),
+    (-0.1, ValueError, r"> 0"),
+    (float("nan"), ValueError, "finite"),
+    (float("inf"), ValueError, "finite"),
+    ("0.1", TypeError, "real number"),
+    (True, TypeError, "real number"),
+    (None, TypeError, "real number"),
+]
+
+
+@pytest.mark.parametrize("cls", [GradientDescent, Momentum, AdaGrad, RMSProp, Adam])
+@pytest.mark.parametrize("value, error, detail", BAD_NUMBERS)
+def test_bad_lr(cls, value, error, detail):
+    with pytest.raises(error, match=rf"lr .*{detail}"):
+        cls(lr=value)
+
+
+@pytest.mark.parametrize("cls, name", [
+    (RMSProp, "rho"), (RMSProp, "momentum"), (Momentum, "momentum"), (Adam, "beta1"), (Adam, "beta2"),
+])
+@pytest.mark.parametrize("value", [-0.1, 1.0, 1.5])
+def test_decay_rates_outside_unit_interval(cls, name, value):
+    with pytest.raises(ValueError, match=rf"{name} must be in \[0, 1\)"):
+        cls(lr=0.1, **{name: value})
+
+
+@pytest.mark.parametrize("cls, name", [
+    (RMSProp, "rho"), (RMSProp, "momentum"), (Momentum, "momentum"), (Adam, "beta1"), (Adam, "beta2"),
+    (RMSProp, "eps"), (AdaGrad, "eps"), (Adam, "eps"), (AdaGrad, "initial_accumulator"),
+])
+@pytest.mark.parametrize("value, error", [(float("nan"), ValueError), (float("inf"), ValueError),
+                                          ("0.5", TypeError), (False, TypeError)])
+def test_non_numbers_and_non_finite_hyperparameters(cls, name, value, error):
+    with pytest.raises(error, match=name):
+        cls(lr=0.1, **{name: value})
+
+
+@pytest.mark.parametrize("cls, name", [
+    (AdaGrad, "eps"), (RMSProp, "eps"), (Adam, "eps"), (AdaGrad, "initial_accumulator"),
+])
+def test_negative_eps(cls, name):
+    with pytest.raises(ValueError, match=rf"{name} must be >= 0"):
+        cls(lr=0.1, **{name: -1e-8})
+
+
+def test_boundary_values_are_accepted():
+    RMSProp(lr=1e-12, rho=0.0, eps=0.0, momentum=0.0)
+    Adam(lr=3, beta1=0.0, beta2=0.0, eps=0.0)
+    Momentum(lr=1, momentum=0.0)
+    AdaGrad(lr=np.float64(0.5), eps=0, initial_accumulator=0)
+
+
+def test_nesterov_needs_momentum():
+    with pytest.raises(ValueError, match="nesterov"):
+        Momentum(lr=0.1, momentum=0.0, nesterov=True)
+
+
+@pytest.mark.parametrize("cls, flag", [
+    (Momentum, "nesterov"), (RMSProp, "centered"), (RMSProp, "eps_inside_sqrt"), (Adam, "bias_correction"),
+])
+def test_flags_must_be_booleans(cls, flag):
+    with pytest.raises(TypeError, match=flag):
+        cls(lr=0.1, **{flag: "yes"})
+    with pytest.raises(TypeError, match=flag):
+        cls(lr=0.1, **{flag: 1})
+
+
+# ---------------------------------------------------------------------------------------------
+# step: shape checks and purity
+
+# GradientDescent keeps no state, so there is no state shape for its step to check a gradient against.
+STATEFUL = [
+    Momentum(0.1), Momentum(0.1, nesterov=True), AdaGrad(0.1), RMSProp(0.1),
+    RMSProp(0.1, centered=True, momentum=0.9, eps_inside_sqrt=True), Adam(0.1), Adam(0.1, bias_correction=False),
+]
+ALL = [GradientDescent(0.1)] + STATEFUL
+
+
+@pytest.mark.parametrize("opt", STATEFUL, ids=repr)
+@pytest.mark.parametrize("bad", [np.ones(3), np.ones((2, 1)), np.ones(()), np.ones((1, 2))])
+def test_step_rejects_a_grad_of_another_shape(opt, bad):
+    state = opt.init(np.zeros(2))
+    with pytest.raises(ValueError, match=r"grad has shape .* state has shape \(2,\)"):
+        opt.step(bad, state)
+
+
+@pytest.mark.parametrize("opt", ALL, ids=repr)
+def test_step_is_pure(opt):
+    x0 = np.array([[1.0, -2.0], [0.5, 3.0]])
+    x0_copy = x0.copy()
+    state = opt.init(x0)
+    _, state = opt.step(np.array([[0.3, -0.1], [2.0, 0.7]]), state)  # a non-trivial state
+    assert np.array_equal(x0, x0_copy)
+    grad = np.array([[1.5, 0.2], [-0.4, 0.9]])
+    grad_copy = grad.copy()
+    state_copy = [np.copy(field) for field in state]
+    update, new_state = opt.step(grad, state)
+    assert np.array_equal(grad, grad_copy)
+    for before, after in zip(state_copy, state):
+        assert np.array_equal(before, after)
+    # the outputs do not alias the gradient: editing them cannot change the caller's data
+    assert not np.shares_memory(update, grad)
+    for field in new_state:
+        if isinstance(field, np.ndarray):
+            assert not np.shares_memory(field, grad)
+    # the same inputs give the same outputs
+    update_again, _ = opt.step(grad, state)
+    assert np.array_equal(update, update_again)
+
+
+@pytest.mark.parametrize("opt", ALL, ids=repr)
+def test_step_accepts_lists_and_returns_float_arrays(opt):
+    state = opt.init([0.0, 0.0])
+    update, state = opt.step([1, -2], state)
+    assert isinstance(update, np.ndarray) and update.dtype == np.float64 and update.shape == (2,)
+
+
+@pytest.mark.parametrize("opt", ALL, ids=repr)
+def test_effective_lr_shape(opt):
+    state = opt.init(np.zeros((2, 3)))
+    _, state = opt.step(np.ones((2, 3)), state)
+    assert np.broadcast_to(opt.effective_lr(state), (2, 3)).shape == (2, 3)
+
+
+def test_centered_rmsprop_never_takes_the_root_of_a_rounded_negative_variance():
+    # With a constant gradient, g_avg^2 approaches s and s - g_avg^2 rounds to tiny negative
+    # numbers after a few hundred steps (PyTorch returns NaN there). The variance is clipped at 0.
+    opt = RMSProp(lr=0.01, rho=0.9, eps=1e-8, centered=True)
+    state = opt.init(np.zeros(3))
+    grad = np.array([3.06714772, 1.7, 12.5])  # the first rounds below zero at step 330
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(600):
+            update, state = opt.step(grad, state)
+            assert np.all(np.isfinite(update))
+    assert np.all(state.s - state.g_avg**2 < 1e-12)

@@ -1,0 +1,216 @@
+"""Property tests (hypothesis) for the update rules and for gradient descent on quadratics."""
+import math
+import warnings
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from rmsprop_lib.objectives import quadratic
+from rmsprop_lib.optimizers import AdaGrad, Adam, GradientDescent, Momentum, RMSProp
+from rmsprop_lib.run import minimize
+
+# Modest example counts and no deadline: the whole file runs in a few seconds on a slow machine.
+# derandomize: the same examples on every run (CI cannot flake); no example database on disk.
+FAST = settings(max_examples=40, deadline=None, derandomize=True, database=None)
+SLOW = settings(max_examples=30, deadline=None, derandomize=True, database=None)
+
+shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
+decay = st.floats(0.0, 0.999)
+lrs = st.floats(1e-4, 10.0)
+epsilons = st.floats(1e-10, 1.0)
+
+
+def finite(low=-1e3, high=1e3):
+    return st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+def nonzero(low=1e-3, high=1e3):
+    """Numbers with low <= |x| <= high (no zeros: eps = 0 must not divide by zero)."""
+    return st.tuples(st.floats(low, high), st.sampled_from([-1.0, 1.0])).map(lambda p: p[0] * p[1])
+
+
+@st.composite
+def optimizers(draw):
+    """Any optimizer with any valid options."""
+    kind = draw(st.sampled_from(["gd", "momentum", "adagrad", "rmsprop", "adam"]))
+    lr = draw(lrs)
+    if kind == "gd":
+        return GradientDescent(lr)
+    if kind == "momentum":
+        mu = draw(st.floats(0.01, 0.99))
+        return Momentum(lr, momentum=mu, nesterov=draw(st.booleans()))
+    if kind == "adagrad":
+        return AdaGrad(lr, eps=draw(epsilons), initial_accumulator=draw(st.floats(0.0, 1.0)))
+    if kind == "rmsprop":
+        return RMSProp(lr, rho=draw(decay), eps=draw(epsilons), centered=draw(st.booleans()),
+                       momentum=draw(st.sampled_from([0.0, 0.5, 0.9])), eps_inside_sqrt=draw(st.booleans()))
+    return Adam(lr, beta1=draw(decay), beta2=draw(decay), eps=draw(epsilons), bias_correction=draw(st.booleans()))
+
+
+@st.composite
+def gradient_sequences(draw, elements=finite(), min_steps=1, max_steps=5):
+    """(shape, [grad_1, ..., grad_k]) with every grad of that shape."""
+    shape = draw(shapes)
+    k = draw(st.integers(min_steps, max_steps))
+    return shape, [draw(hnp.arrays(np.float64, shape, elements=elements)) for _ in range(k)]
+
+
+@FAST
+@given(opt=optimizers(), data=gradient_sequences())
+def test_no_step_mutates_its_inputs(opt, data):
+    shape, grads = data
+    x0 = np.ones(shape)
+    state = opt.init(x0)
+    for g in grads:
+        g_before = g.copy()
+        state_before = [np.copy(field) for field in state]
+        update, new_state = opt.step(g, state)
+        assert np.array_equal(g, g_before)
+        for before, field in zip(state_before, state):
+            # equal_nan: centered RMSProp can legitimately hold NaN once s - g_avg^2 rounds below zero
+            assert np.array_equal(before, field, equal_nan=True)
+        assert not np.shares_memory(update, g)
+        state = new_state
+    assert np.array_equal(x0, np.ones(shape))
+
+
+@FAST
+@given(opt=optimizers(), data=gradient_sequences(max_steps=3))
+def test_state_shapes_follow_the_parameters(opt, data):
+    shape, grads = data
+    state = opt.init(np.zeros(shape))
+    for g in grads:
+        for field in state:
+            if isinstance(field, np.ndarray):
+                assert field.shape == shape and field.dtype == np.float64
+        update, state = opt.step(g, state)
+        assert update.shape == shape
+        assert np.broadcast_to(opt.effective_lr(state), shape).shape == shape
+    if isinstance(opt, Adam):
+        assert state.t == len(grads)
+
+
+@FAST
+@given(data=gradient_sequences(max_steps=1), lr=lrs, rho=decay, eps=epsilons)
+def test_rmsprop_first_step(data, lr, rho, eps):
+    # from zero state: s = (1 - rho) g^2, so update = lr g / (sqrt(1 - rho) |g| + eps)
+    _, (g,) = data
+    opt = RMSProp(lr=lr, rho=rho, eps=eps)
+    update, _ = opt.step(g, opt.init(np.zeros_like(g)))
+    np.testing.assert_allclose(update, lr * g / (math.sqrt(1 - rho) * np.abs(g) + eps), rtol=1e-12, atol=0)
+
+
+@FAST
+@given(data=gradient_sequences(elements=nonzero(1e-2, 1e4), max_steps=1), lr=lrs,
+       beta1=decay, beta2=decay, eps=st.floats(0.0, 1e-8))
+def test_adam_first_step_is_about_lr(data, lr, beta1, beta2, eps):
+    # bias correction turns m and v into g and g^2, so update = lr g / (|g| + eps): about lr when |g| >> eps
+    _, (g,) = data
+    opt = Adam(lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+    update, _ = opt.step(g, opt.init(np.zeros_like(g)))
+    np.testing.assert_allclose(np.abs(update), lr, rtol=1e-5)  # eps/|g| <= 1e-6
+    assert np.all(np.sign(update) == np.sign(g))
+
+
+@FAST
+@given(data=gradient_sequences(elements=nonzero(), max_steps=6), c=st.floats(1e-3, 1e3), lr=lrs,
+       rho=st.floats(0.0, 0.99), momentum=st.sampled_from([0.0, 0.9]), eps_inside_sqrt=st.booleans())
+def test_rmsprop_is_scale_invariant_without_eps(data, c, lr, rho, momentum, eps_inside_sqrt):
+    _, grads = data
+    opt = RMSProp(lr=lr, rho=rho, eps=0.0, momentum=momentum, eps_inside_sqrt=eps_inside_sqrt)
+    plain, scaled = opt.init(grads[0]), opt.init(grads[0])
+    for g in grads:
+        u1, plain = opt.step(g, plain)
+        u2, scaled = opt.step(c * g, scaled)
+        np.testing.assert_allclose(u2, u1, rtol=1e-12, atol=0)
+
+
+@FAST
+@given(data=gradient_sequences(elements=nonzero(), min_steps=2, max_steps=6), c=st.floats(1e-3, 1e3),
+       lr=lrs, rho=st.floats(0.5, 0.99))
+def test_centered_rmsprop_is_scale_invariant_without_eps(data, c, lr, rho):
+    _, grads = data
+    opt = RMSProp(lr=lr, rho=rho, eps=0.0, centered=True)
+    plain, scaled = opt.init(grads[0]), opt.init(grads[0])
+    for g in grads:
+        u1, plain = opt.step(g, plain)
+        u2, scaled = opt.step(c * g, scaled)
+        # s - g_avg^2 loses a few digits to cancellation when the gradients repeat
+        np.testing.assert_allclose(u2, u1, rtol=1e-9, atol=0)
+
+
+@FAST
+@given(data=gradient_sequences(elements=nonzero(), max_steps=6), c=st.floats(1e-3, 1e3), lr=lrs,
+       beta1=decay, beta2=decay, bias_correction=st.booleans())
+def test_adam_is_scale_invariant_without_eps(data, c, lr, beta1, beta2, bias_correction):
+    _, grads = data
+    opt = Adam(lr=lr, beta1=beta1, beta2=beta2, eps=0.0, bias_correction=bias_correction)
+    plain, scaled = opt.init(grads[0]), opt.init(grads[0])
+    for g in grads:
+        u1, plain = opt.step(g, plain)
+        u2, scaled = opt.step(c * g, scaled)
+        # m may cancel to nearly zero (e.g. g then -g with beta1 = 0.5): compare relative to the step size
+        np.testing.assert_allclose(u2, u1, rtol=1e-9, atol=1e-9 * lr)
+
+
+@FAST
+@given(data=gradient_sequences(elements=finite(), min_steps=1, max_steps=8), lr=lrs, eps=epsilons,
+       initial_accumulator=st.floats(0.0, 1.0))
+def test_adagrad_effective_lr_never_increases(data, lr, eps, initial_accumulator):
+    _, grads = data
+    opt = AdaGrad(lr=lr, eps=eps, initial_accumulator=initial_accumulator)
+    state = opt.init(grads[0])
+    previous = opt.effective_lr(state)
+    np.testing.assert_allclose(previous, lr / (math.sqrt(initial_accumulator) + eps), rtol=1e-15)
+    for g in grads:
+        _, state = opt.step(g, state)
+        current = opt.effective_lr(state)
+        assert np.all(current <= previous)
+        previous = current
+
+
+@st.composite
+def quadratic_problems(draw):
+    """A quadratic sum_i c_i x_i^2 in 1-4 dimensions (condition number <= 10) and a start point."""
+    dim = draw(st.integers(1, 4))
+    scales = draw(st.lists(st.floats(0.5, 5.0), min_size=dim, max_size=dim))
+    x0 = draw(st.lists(finite(-5.0, 5.0), min_size=dim, max_size=dim))
+    return quadratic(scales), np.array(scales), np.array(x0)
+
+
+@SLOW
+@given(problem=quadratic_problems(), fraction=st.floats(0.1, 0.9))
+def test_gradient_descent_converges_below_two_over_l(problem, fraction):
+    objective, scales, x0 = problem
+    g0 = np.linalg.norm(2 * scales * x0)
+    assume(g0 > 1e-3)
+    lr = fraction * 2 / (2 * scales.max())  # L = 2 max(c_i)
+    # each coordinate is multiplied by 1 - 2 c_i lr, and |1 - 2 c_i lr| <= q < 1 when lr < 2/L
+    q = np.max(np.abs(1 - 2 * scales * lr))
+    assert q < 1
+    tol = 1e-6
+    # |grad_k| <= q^k |grad_0| (q may be 0: one step lands on the minimum)
+    steps = math.ceil(math.log(tol / g0) / math.log(max(q, 0.5))) + 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = minimize(objective, GradientDescent(lr), x0=x0, steps=steps, tol=tol)
+    assert trace.status == "converged"
+    assert np.all(np.diff(trace.fs) <= 0)  # every step lowers f
+
+
+@SLOW
+@given(problem=quadratic_problems(), fraction=st.floats(1.1, 3.0))
+def test_gradient_descent_diverges_above_two_over_l(problem, fraction):
+    objective, scales, x0 = problem
+    stiffest = int(np.argmax(scales))
+    x0[stiffest] = 1.0  # the start must have a component along the stiffest direction
+    lr = fraction * 2 / (2 * scales.max())  # L = 2 max(c_i)
+    # that component grows by |1 - 2 c_max lr| = 2 fraction - 1 >= 1.2 per step: past 1e10 within 130 steps
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = minimize(objective, GradientDescent(lr), x0=x0, steps=1000)
+    assert trace.status == "diverged"
+    assert trace.steps < 200
+    assert np.all(np.isfinite(trace.xs))
