@@ -86,6 +86,7 @@ DIAGNOSES = {
     "betas_swapped": "beta1 and beta2 are swapped",
     "no_bias_correction": "Adam's bias correction is missing (for one or both moments)",
     "bias_correction_off_by_one": "the bias correction uses t - 1 or t + 1 instead of t",
+    "double_bias_correction": "the bias correction is applied twice (to the moments and to the learning rate)",
     "wrong_value": "the values are wrong in a way the checker cannot name",
 }
 
@@ -822,6 +823,15 @@ _ADAM = _Exercise(
                  "t already counts this update (it is 1 on the first one): use `beta**t` as given, "
                  "do not add 1.",
                  "the bias correction uses t + 1"),
+        _Variant("double_bias_correction",
+                 _adam(out=lambda u, m, v, mn, vn, g, t, lr, b1, b2, eps: (
+                     u * np.sqrt(1 - b2**t) / (1 - b1**t), mn, vn)),
+                 "it corrected m and v AND multiplied the learning rate by `sqrt(1 - beta2**t) / (1 - beta1**t)`: "
+                 "the correction is applied twice, which makes the early steps far too small.",
+                 "choose one form: either divide the moments (`m_hat`, `v_hat`) or fold the correction into "
+                 "the learning rate, `lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)` with the raw m and v, "
+                 "never both.",
+                 "the bias correction is applied twice"),
         _Variant("missing_square", _adam(v_rule=lambda g, v, b1, b2: b2 * v + (1 - b2) * g),
                  "it averaged `grad` into v instead of `grad**2`.",
                  "v is the average of SQUARED gradients: `(1 - beta2) * grad**2`."),

@@ -533,6 +533,15 @@ def adam_only_m_corrected(grad, m, v, t, lr, beta1, beta2, eps):
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new) + eps), m_new, v_new
 
 
+def adam_double_correction(grad, m, v, t, lr, beta1, beta2, eps):
+    # Corrected moments AND the paper's corrected step size lr_t: the correction twice.
+    lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    m_hat, v_hat = m_new / (1 - beta1**t), v_new / (1 - beta2**t)
+    return lr_t * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
 def adam_global_t(grad, m, v, t, lr, beta1, beta2, eps):
     t = t + 1  # "t counts from 0, so increment it first"
     return adam_correct(grad, m, v, t, lr, beta1, beta2, eps)
@@ -554,6 +563,7 @@ ADAM_PLANTED = [
     (adam_variant(t_shift=-1), "bias_correction_off_by_one"),
     (adam_variant(t_shift=1), "bias_correction_off_by_one"),
     (adam_global_t, "bias_correction_off_by_one"),
+    (adam_double_correction, "double_bias_correction"),
     (adam_variant(stale=True), "stale_state"),
     (adam_variant(from_old=True), "stale_state"),
     (adam_inplace, "mutates_input"),
