@@ -82,13 +82,14 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
             update, state = optimizer.step(g, state)
             x_new = x - update
             f_new = float(objective.value(x_new))
-            if not (np.isfinite(f_new) and np.all(np.abs(x_new) <= DIVERGENCE_LIMIT)):
+            if not (np.isfinite(f_new) and np.abs(x_new).max() <= DIVERGENCE_LIMIT):
                 status = "diverged"
                 break
             x = x_new
             grads.append(g)
             updates.append(update)
-            lrs.append(np.broadcast_to(optimizer.effective_lr(state), x.shape))
+            lr = optimizer.effective_lr(state)
+            lrs.append(lr if np.shape(lr) == x.shape else np.full(x.shape, lr))
             xs.append(x)
             fs.append(f_new)
 
