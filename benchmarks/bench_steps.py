@@ -1,0 +1,329 @@
+"""How much the package's abstractions cost: two timings, each against its budget.
+
+1. ``minimize`` against a hand-written numpy loop of the same rule on the same objective
+   (2-D Rosenbrock, 300 steps, every rule of the series). Budget: at most 2x.
+2. One RMSProp and one Adam step on 10^6 float64 parameters (``opt.step`` plus ``x = x - update``)
+   against ``torch.optim`` on one thread (``torch.set_num_threads(1)``), when torch is installed.
+   Budget: at most 2x. For reference, the memory-traffic bound of the step: the bytes the rule must
+   move at least, divided by the copy bandwidth measured with a numpy copy of the same size.
+
+This is a script, not a test: it prints tables and the command that reproduces them.
+
+    python benchmarks/bench_steps.py                 # both parts
+    python benchmarks/bench_steps.py --profile       # also: where minimize spends its time
+    python benchmarks/bench_steps.py --repeat 15 --size 1000000
+
+Timings depend on the machine and on what else runs on it: the load average is printed with the
+tables. Environment variables that affect numpy (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) are reported,
+never changed.
+"""
+import argparse
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+from rmsprop_lib.objectives import quadratic, rosenbrock
+from rmsprop_lib.optimizers import AdaGrad, Adam, GradientDescent, Momentum, RMSProp
+from rmsprop_lib.run import minimize
+
+BUDGET = 2.0
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def machine_notes():
+    """Lines describing the machine and anything that skews timings."""
+    lines = [f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} logical cores"]
+    try:
+        load = os.getloadavg()
+        busy = "  <- other work is running: timings are slower than on a quiet machine" \
+            if load[0] > 0.5 * (os.cpu_count() or 1) else ""
+        lines.append(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}{busy}")
+    except OSError:
+        pass
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if name in os.environ:
+            lines.append(f"{name}={os.environ[name]} (reported, not changed)")
+    try:
+        from threadpoolctl import threadpool_info
+        for pool in threadpool_info():
+            if pool.get("internal_api") == "openblas":
+                lines.append(f"numpy's OpenBLAS {pool.get('version')}: kernel {pool.get('architecture')}, "
+                             f"{pool.get('num_threads')} threads (the steps timed here do not call BLAS)")
+    except ImportError:
+        pass
+    return lines
+
+
+def print_table(headers, rows, left=1):
+    """A plain-text table of strings; the first ``left`` columns are left-aligned."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    fmt = "  ".join(("{:<%d}" if i < left else "{:>%d}") % w for i, w in enumerate(widths))
+    print(fmt.format(*headers))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(fmt.format(*row))
+
+
+def verdict(ratio):
+    return "ok" if ratio <= BUDGET else "OVER"
+
+
+def best_time(fn, repeat):
+    """The minimum wall time of ``repeat`` calls (the least disturbed run), in seconds."""
+    fn()  # warm up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+# --------------------------------------------------------------------------- part 1: minimize
+
+
+def hand_loop(rule, objective, x0, steps):
+    """The loop a learner would write: the rule inline, keeping the path and the values."""
+    x = np.array(x0, dtype=float)
+    xs, fs = [x], [float(objective.value(x))]
+    s = np.zeros_like(x)
+    m = np.zeros_like(x)
+    v = np.zeros_like(x)
+    for t in range(1, steps + 1):
+        g = objective.grad(x)
+        if rule == "GradientDescent":
+            x = x - 0.001 * g
+        elif rule == "Momentum":
+            m = 0.9 * m + g
+            x = x - 0.0005 * m
+        elif rule == "AdaGrad":
+            s = s + g * g
+            x = x - 0.5 * g / (np.sqrt(s) + 1e-8)
+        elif rule == "RMSProp":
+            s = 0.9 * s + 0.1 * g * g
+            x = x - 0.01 * g / (np.sqrt(s) + 1e-8)
+        else:  # Adam
+            m = 0.9 * m + 0.1 * g
+            v = 0.999 * v + 0.001 * g * g
+            x = x - 0.05 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        xs.append(x)
+        fs.append(float(objective.value(x)))
+    return np.array(xs), np.array(fs)
+
+
+OPTIMIZERS = {
+    "GradientDescent": lambda: GradientDescent(lr=0.001),
+    "Momentum": lambda: Momentum(lr=0.0005, momentum=0.9),
+    "AdaGrad": lambda: AdaGrad(lr=0.5),
+    "RMSProp": lambda: RMSProp(lr=0.01, rho=0.9),
+    "Adam": lambda: Adam(lr=0.05),
+}
+
+
+def paired_times(fn_a, fn_b, repeat):
+    """Minimum wall times of two functions, timed alternately so that both see the same load."""
+    fn_a(), fn_b()  # warm up
+    a, b = [], []
+    for _ in range(repeat):
+        for fn, out in ((fn_a, a), (fn_b, b)):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return min(a), min(b)
+
+
+def bench_minimize(steps, repeat, profile):
+    print(f"\n1. minimize vs a hand-written numpy loop of the same rule, {steps} steps, best of {repeat}")
+    rows, worst, worst_big = [], 0.0, 0.0
+    cases = [(rosenbrock, name) for name in OPTIMIZERS]
+    big = quadratic(np.linspace(1.0, 10.0, 10_000), name="quadratic_10000d")
+    cases += [(big, "RMSProp"), (big, "Adam")]
+    for objective, name in cases:
+        x0 = objective.start_point()
+        make = OPTIMIZERS[name]
+        trace = minimize(objective, make(), x0=x0, steps=steps)
+        xs, fs = hand_loop(name, objective, x0, steps)
+        if trace.status != "max_steps" or not np.allclose(trace.xs, xs, rtol=1e-12, atol=1e-12):
+            raise SystemExit(f"{name}: the hand-written loop and minimize disagree; fix the benchmark first")
+        t_pkg, t_hand = paired_times(lambda: minimize(objective, make(), x0=x0, steps=steps),
+                                     lambda: hand_loop(name, objective, x0, steps), repeat)
+        ratio = t_pkg / t_hand
+        if objective is rosenbrock:
+            worst = max(worst, ratio)
+        else:
+            worst_big = max(worst_big, ratio)
+        rows.append([objective.name, name, f"{t_pkg * 1e3:.2f}", f"{t_hand * 1e3:.2f}",
+                     f"{t_pkg / steps * 1e6:.1f}", f"{t_hand / steps * 1e6:.1f}", f"{ratio:.2f}x", verdict(ratio)])
+    print_table(["objective", "rule", "minimize ms", "hand loop ms", "us/step", "hand us/step", "ratio",
+                 f"<= {BUDGET:g}x"], rows, left=2)
+    print("(both loops keep the path and the values; minimize also keeps gradients, updates and effective\n"
+          " learning rates and checks every step for divergence. The 2-D rows are what the notebooks run.)")
+    if profile:
+        profile_minimize()
+    return worst, worst_big
+
+
+def profile_minimize(repeat=20000):
+    """The cost of each statement of minimize's loop, timed on its own (RMSProp on Rosenbrock).
+
+    The statements are read from run.py itself, so this stays in step with the code.
+    """
+    import ast
+    import inspect
+    import timeit
+
+    from rmsprop_lib import run
+
+    source = inspect.getsource(run.minimize)
+    tree = ast.parse(source)
+    loop = next(node for node in ast.walk(tree) if isinstance(node, ast.For))
+    lines = source.splitlines()
+    optimizer = RMSProp(lr=0.01)
+    objective = rosenbrock
+    x = objective.start_point()
+    state = optimizer.init(x)
+    for _ in range(5):
+        g = objective.grad(x)
+        update, state = optimizer.step(g, state)
+        x = x - update
+    namespace = dict(vars(run), objective=objective, optimizer=optimizer, x=x, state=state,
+                     tol=None, status="max_steps", xs=[], fs=[], grads=[], updates=[], lrs=[])
+
+    def runnable(node):
+        """The statement itself, or for an if (whose body may break) just its condition."""
+        return f"({ast.unparse(node.test)})" if isinstance(node, ast.If) else ast.unparse(node)
+
+    for node in loop.body:  # one pass through the loop body, so every name it assigns exists
+        exec(runnable(node), namespace)
+    assigned = sorted({n.id for node in loop.body if not isinstance(node, ast.If)
+                       for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)})
+    print(f"\nwhere minimize's loop spends its time (RMSProp on Rosenbrock; each statement of run.py "
+          f"timed alone, {repeat} times):")
+    rows, total = [], 0.0
+    # timeit runs a statement inside a function: the names the loop assigns get their values in setup
+    setup = f"{', '.join(assigned)}, = _start"
+    namespace["_start"] = tuple(namespace[k] for k in assigned)
+    for node in loop.body:
+        seconds = min(timeit.repeat(runnable(node), setup=setup, globals=namespace, number=repeat,
+                                    repeat=3)) / repeat
+        for name in ("xs", "fs", "grads", "updates", "lrs"):
+            namespace[name].clear()
+        total += seconds
+        rows.append([f"run.py:{run.minimize.__code__.co_firstlineno + node.lineno - 1}",
+                     lines[node.lineno - 1].strip()[:70], f"{seconds * 1e6:.2f}"])
+    hand = best_time(lambda: hand_loop("RMSProp", rosenbrock, rosenbrock.start_point(), 300), 9) / 300
+    print_table(["line", "statement (for an if: its condition)", "us"], rows, left=2)
+    print(f"sum {total * 1e6:.2f} us per step; the hand-written RMSProp loop takes {hand * 1e6:.2f} us per step")
+
+
+# --------------------------------------------------------------------------- part 2: one large step
+
+
+def bench_large_step(n, repeat):
+    print(f"\n2. one step on {n:,} float64 parameters (best of {repeat} steps after two warm-up steps; "
+          "ours, torch's and the copy timed in turn)")
+    rng = np.random.default_rng(0)
+    x0 = rng.standard_normal(n)
+    grad = rng.standard_normal(n)
+    array_bytes = x0.nbytes
+    # the fewest bytes each rule must move: RMSProp reads x, g, s and writes x, s;
+    # Adam reads x, g, m, v and writes x, m, v
+    minimal_arrays = {"RMSProp": 5, "Adam": 7}
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    else:
+        torch.set_num_threads(1)
+
+    def our_stepper(opt):
+        box = {"x": x0.copy(), "state": opt.init(x0)}
+
+        def step():
+            update, box["state"] = opt.step(grad, box["state"])
+            box["x"] = box["x"] - update
+        return step
+
+    def torch_stepper(name):
+        p = torch.nn.Parameter(torch.from_numpy(x0.copy()))
+        p.grad = torch.from_numpy(grad.copy())
+        opt = (torch.optim.RMSprop([p], lr=0.01, alpha=0.9, eps=1e-8) if name == "RMSProp"
+               else torch.optim.Adam([p], lr=0.01, betas=(0.9, 0.999), eps=1e-8))
+
+        def step():
+            with torch.no_grad():
+                opt.step()
+        return step
+
+    src, dst = x0.copy(), np.empty_like(x0)
+
+    def copy():
+        np.copyto(dst, src)
+
+    rows, worst, copies = [], 0.0, []
+    for name, make in (("RMSProp", lambda: RMSProp(lr=0.01, rho=0.9, eps=1e-8)),
+                       ("Adam", lambda: Adam(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8))):
+        contestants = {"ours": our_stepper(make()), "copy": copy}
+        if torch is not None:
+            contestants["torch"] = torch_stepper(name)
+        times = {key: [] for key in contestants}
+        for k in range(repeat + 2):
+            for key, fn in contestants.items():
+                start = time.perf_counter()
+                fn()
+                if k >= 2:
+                    times[key].append(time.perf_counter() - start)
+        best = {key: min(values) for key, values in times.items()}
+        copies.append(best["copy"])
+        bandwidth = 2 * array_bytes / best["copy"]  # a copy reads and writes the array once
+        bound = minimal_arrays[name] * array_bytes / bandwidth
+        if torch is not None:
+            ratio = best["ours"] / best["torch"]
+            worst = max(worst, ratio)
+            torch_cells = [f"{best['torch'] * 1e3:.2f}", f"{ratio:.2f}x", verdict(ratio)]
+        else:
+            torch_cells = ["-", "-", "torch not installed"]
+        rows.append([name, f"{best['ours'] * 1e3:.2f}", torch_cells[0], f"{bound * 1e3:.2f}",
+                     f"{best['ours'] / bound:.1f}x", *torch_cells[1:]])
+    print(f"numpy copy of {array_bytes / 1e6:.0f} MB: {2 * array_bytes / min(copies) / 1e9:.1f} GB/s (read + write)")
+    print_table(["rule", "rmsprop_lib ms", "torch.optim ms", "traffic bound ms", "ours / bound",
+                 "ours / torch", f"<= {BUDGET:g}x"], rows)
+    if torch is not None:
+        print(f"(torch {torch.__version__}, torch.set_num_threads(1), default implementation of torch.optim, "
+              "which updates in place;\n rmsprop_lib timed as update, state = opt.step(grad, state); x = x - update, "
+              "which makes new arrays)")
+    return worst
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=300, help="steps of each minimize run (default 300)")
+    parser.add_argument("--size", type=int, default=1_000_000, help="parameters in the large step (default 10^6)")
+    parser.add_argument("--repeat", type=int, default=15, help="repetitions of each timing (default 15)")
+    parser.add_argument("--profile", action="store_true", help="print where minimize spends its time")
+    parser.add_argument("--skip-large", action="store_true", help="only part 1")
+    args = parser.parse_args(argv)
+    if args.steps < 1 or args.size < 1 or args.repeat < 1:
+        parser.error("--steps, --size and --repeat must be >= 1")
+
+    print("bench_steps: the cost of rmsprop_lib's abstractions")
+    for line in machine_notes():
+        print("  " + line)
+    worst_minimize, worst_big = bench_minimize(args.steps, args.repeat, args.profile)
+    worst_step = None if args.skip_large else bench_large_step(args.size, args.repeat)
+    print(f"\nworst minimize ratio on Rosenbrock (2-D) {worst_minimize:.2f}x (budget {BUDGET:g}x): "
+          f"{verdict(worst_minimize)}")
+    print(f"worst minimize ratio on the 10,000-D quadratic {worst_big:.2f}x (budget {BUDGET:g}x): {verdict(worst_big)}")
+    if worst_step:
+        print(f"worst large-step ratio {worst_step:.2f}x (budget {BUDGET:g}x): {verdict(worst_step)}")
+    print(f"\nreproduce with: python benchmarks/bench_steps.py {' '.join(sys.argv[1:] if argv is None else argv)}"
+          .rstrip())
+
+
+if __name__ == "__main__":
+    main()
