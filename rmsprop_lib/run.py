@@ -1,5 +1,7 @@
 """Run an optimizer on an objective and keep everything a plot needs."""
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -24,11 +26,25 @@ class Trace:
     fs: np.ndarray
     grads: np.ndarray
     updates: np.ndarray
-    effective_lrs: np.ndarray
     status: str
     label: str
     optimizer: str
     objective: str
+    #: The optimizer's state after each step (kept by reference: no copy is made).
+    states: list = field(default_factory=list, repr=False)
+    #: The optimizer object that ran, to compute ``effective_lrs`` from ``states``.
+    rule: Optimizer = field(default=None, repr=False)
+
+    @cached_property
+    def effective_lrs(self):
+        """The per-coordinate step size after each step, shaped like ``updates``.
+
+        Computed from ``states`` the first time it is read, so runs that never plot it do not pay for it.
+        """
+        shape = self.xs.shape[1:]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            rows = [np.broadcast_to(self.rule.effective_lr(state), shape) for state in self.states]
+        return np.array(rows, dtype=float).reshape((len(rows),) + shape)
 
     @property
     def steps(self):
@@ -50,11 +66,18 @@ class Trace:
                 f"x={np.array2string(self.x, precision=4)}, f={self.f:.4g})")
 
 
+def _within_limit(x):
+    """Is every coordinate finite and at most DIVERGENCE_LIMIT in size?"""
+    # The squared norm (one cheap call) bounds every coordinate; only a large or non-finite
+    # one needs the exact test.
+    return np.vdot(x, x) <= DIVERGENCE_LIMIT**2 or bool(np.abs(x).max() <= DIVERGENCE_LIMIT)
+
+
 def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
     """Take up to ``steps`` updates of ``optimizer`` on ``objective`` from ``x0``.
 
     Stops early with status ``"converged"`` when the gradient norm drops to ``tol`` or below,
-    and with ``"diverged"`` when a value stops being finite or a coordinate exceeds
+    and with ``"diverged"`` when f stops being finite or a coordinate exceeds
     ``DIVERGENCE_LIMIT`` (the non-finite point is not recorded, and no overflow warning is shown).
     ``x0`` defaults to the objective's suggested start; ``label`` (for legends) to the optimizer's name.
     """
@@ -71,7 +94,7 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
 
     objective.reset()
     state = optimizer.init(x)
-    xs, fs, grads, updates, lrs = [x], [float(objective.value(x))], [], [], []
+    xs, fs, grads, updates, states = [x], [float(objective.value(x))], [], [], []
     status = "max_steps"
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(steps):
@@ -82,14 +105,13 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
             update, state = optimizer.step(g, state)
             x_new = x - update
             f_new = float(objective.value(x_new))
-            if not (np.isfinite(f_new) and np.abs(x_new).max() <= DIVERGENCE_LIMIT):
+            if not (math.isfinite(f_new) and _within_limit(x_new)):
                 status = "diverged"
                 break
             x = x_new
             grads.append(g)
             updates.append(update)
-            lr = optimizer.effective_lr(state)
-            lrs.append(lr if np.shape(lr) == x.shape else np.full(x.shape, lr))
+            states.append(state)
             xs.append(x)
             fs.append(f_new)
 
@@ -98,7 +120,6 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
 
     return Trace(
         xs=stack(xs), fs=np.array(fs), grads=stack(grads), updates=stack(updates),
-        effective_lrs=stack(lrs), status=status,
-        label=optimizer.name if label is None else str(label),
-        optimizer=optimizer.name, objective=objective.name,
+        status=status, label=optimizer.name if label is None else str(label),
+        optimizer=optimizer.name, objective=objective.name, states=states, rule=optimizer,
     )
