@@ -26,7 +26,6 @@ This is a script, not a test. Run it from anywhere:
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -34,25 +33,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from _machine import machine_notes  # benchmarks/_machine.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_BUDGET = 6.0
 SERIES_BUDGET = 40.0
-
-
-def machine_notes():
-    """Lines describing the machine and anything that skews timings."""
-    lines = [f"python {platform.python_version()}, {os.cpu_count()} logical cores"]
-    try:
-        load = os.getloadavg()
-        busy = "  <- other work is running: timings are slower than on a quiet machine" \
-            if load[0] > 0.5 * (os.cpu_count() or 1) else ""
-        lines.append(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}{busy}")
-    except OSError:
-        pass
-    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        if name in os.environ:
-            lines.append(f"{name}={os.environ[name]} (reported, not changed)")
-    return lines
 
 
 def print_table(headers, rows):
