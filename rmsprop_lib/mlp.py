@@ -184,7 +184,8 @@ class MLP:
         gain = np.sqrt(2.0) if self.activation == "relu" else 1.0
         params = np.zeros(self.n_params)
         for W, _ in self.layers(params):
-            W[...] = gain / np.sqrt(W.shape[0]) * rng.standard_normal(W.shape)
+            fan_in = W.shape[1]  # W has shape (n_out, n_in): each unit sums n_in weighted inputs
+            W[...] = gain / np.sqrt(fan_in) * rng.standard_normal(W.shape)
         return params
 
     def check_params(self, params):

@@ -77,6 +77,34 @@ def test_parameter_vector_layout():
     np.testing.assert_array_equal(net.flatten(net.layers(params)), params)
 
 
+@pytest.mark.parametrize("activation, gain", [("tanh", 1.0), ("sigmoid", 1.0), ("relu", math.sqrt(2.0))])
+def test_init_scales_each_layer_by_its_fan_in(activation, gain):
+    # Layers of very different widths, so that fan_in (W.shape[1]) and fan_out (W.shape[0]) give
+    # standard deviations at least a factor 2 apart. Expected: std = gain / sqrt(n_in), biases zero.
+    net = MLP(hidden=(400, 100), n_inputs=1600, n_classes=25, activation=activation)
+    params = net.init(seed=3)
+    for (W, b), n_in in zip(net.layers(params), (1600, 400, 100)):
+        assert W.shape[1] == n_in
+        # over N draws the sample std is within about 1/sqrt(2N) of the truth: 6 such errors at most
+        tolerance = 6 / math.sqrt(2 * W.size)
+        assert np.std(W) == pytest.approx(gain / math.sqrt(n_in), rel=tolerance)
+        assert abs(np.mean(W)) < 6 * gain / math.sqrt(n_in * W.size)
+        np.testing.assert_array_equal(b, 0.0)
+
+
+def test_init_keeps_the_first_pre_activations_at_unit_scale():
+    # What fan-in scaling is for: with inputs of variance 1, each unit's z = W x has variance
+    # n_in * Var(w) = gain^2 whatever the number of inputs (LeCun; He et al. 2015 for relu).
+    rng = np.random.default_rng(0)
+    for n_inputs in (2, 50, 800):
+        X = rng.standard_normal((4000, n_inputs))
+        for activation, gain in (("tanh", 1.0), ("relu", math.sqrt(2.0))):
+            net = MLP(hidden=(300,), n_inputs=n_inputs, activation=activation)
+            W1, _ = net.layers(net.init(seed=n_inputs))[0]
+            Z = X @ W1.T
+            assert np.var(Z) == pytest.approx(gain**2, rel=0.25), (n_inputs, activation, np.var(Z))
+
+
 def test_zero_weights_give_log_k_loss():
     X, y = make_spirals(30, n_classes=3, seed=0)
     net = MLP(hidden=(5,), n_classes=3)
