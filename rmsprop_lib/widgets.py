@@ -14,8 +14,10 @@ Three layers, so that everything except the wiring can be tested without a brows
 The figure is a plain matplotlib ``Figure`` rendered into an ``ipywidgets.Image``, so
 the playground needs no front-end extension (no ipympl) and works with ipywidgets 7.7 and 8.
 """
+import collections
 import dataclasses
 import io
+import numbers
 import time
 import weakref
 from dataclasses import dataclass
@@ -39,8 +41,40 @@ LR_RANGE = (1e-4, 1.0)
 MAX_STEPS = 2000
 
 
-def _unit(name, value):
-    return _validate.unit_interval(name, value)
+def _scalar(check, name, value):
+    """``check(name, value)`` from ``_validate``, also refusing whole numbers too large for a float."""
+    try:
+        return check(name, value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number, got a whole number too large for a float") from None
+
+
+def _start(value, landscape):
+    """The start point as a pair of floats inside the area the playground draws for ``landscape``.
+
+    Each coordinate must be a real number (not a string, a bool or a complex number) and finite.
+    """
+    allowed = "a point (x, y): 2 numbers, or None"
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        raise TypeError(f"start must be {allowed}; got {value!r}")
+    if len(value) != 2:
+        raise ValueError(f"start must be {allowed}; got {value!r}")
+    point = []
+    for coordinate in value:
+        if isinstance(coordinate, (bool, np.bool_)) or not isinstance(coordinate, numbers.Real):
+            raise TypeError(f"start must be {allowed}; got {value!r} (a {type(coordinate).__name__})")
+        try:
+            coordinate = float(coordinate)
+        except OverflowError:
+            raise ValueError(f"start must be finite, got a whole number too large for a float") from None
+        if not np.isfinite(coordinate):
+            raise ValueError(f"start must contain only finite numbers, got {value!r}")
+        point.append(coordinate)
+    (x0, x1), (y0, y1) = get_objective(landscape).bounds
+    if not (x0 <= point[0] <= x1 and y0 <= point[1] <= y1):
+        raise ValueError(f"start must lie in the area the playground shows for {landscape}: x in [{x0:g}, {x1:g}] "
+                         f"and y in [{y0:g}, {y1:g}]; got ({point[0]:g}, {point[1]:g})")
+    return tuple(point)
 
 
 @dataclass(frozen=True)
@@ -52,7 +86,8 @@ class PlaygroundSettings:
     - ``optimizers``: names from ``OPTIMIZER_NAMES`` (stored in legend order, without repeats);
     - ``lr``: the learning rate shared by every optimizer, > 0;
     - ``rho`` (RMSProp), ``beta1``/``beta2`` (Adam), ``momentum`` (Momentum): in [0, 1);
-    - ``start``: the start point ``(x, y)``, or ``None`` for the landscape's suggested start;
+    - ``start``: the start point ``(x, y)`` inside the landscape's drawn area (its ``bounds``),
+      or ``None`` for the landscape's suggested start;
     - ``steps``: number of updates, 1 to ``MAX_STEPS``;
     - ``seed``: the noise seed of a noisy landscape (ignored otherwise), a whole number >= 0.
     """
@@ -77,14 +112,11 @@ class PlaygroundSettings:
         if self.landscape not in LANDSCAPES:
             raise ValueError(f"landscape must be one of {list(LANDSCAPES)}; got {self.landscape!r}")
         set_("optimizers", _optimizer_names(self.optimizers))
-        set_("lr", _validate.positive("lr", self.lr))
+        set_("lr", _scalar(_validate.positive, "lr", self.lr))
         for name in ("rho", "beta1", "beta2", "momentum"):
-            set_(name, _unit(name, getattr(self, name)))
+            set_(name, _scalar(_validate.unit_interval, name, getattr(self, name)))
         if self.start is not None:
-            start = _validate.finite_array("start", self.start)
-            if start.shape != (2,):
-                raise ValueError(f"start must be a point (x, y) with 2 numbers, or None; got {self.start!r}")
-            set_("start", (float(start[0]), float(start[1])))
+            set_("start", _start(self.start, self.landscape))
         set_("steps", _validate.count("steps", self.steps, minimum=1))
         if self.steps > MAX_STEPS:
             raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {self.steps}")
@@ -92,6 +124,9 @@ class PlaygroundSettings:
 
     def replace(self, **changes):
         """A copy with some settings changed (checked again)."""
+        unknown = sorted(set(changes) - set(SETTING_NAMES))
+        if unknown:
+            raise TypeError(f"unknown setting(s) {unknown}: the settings are {list(SETTING_NAMES)}")
         return dataclasses.replace(self, **changes)
 
     def objective(self):
@@ -109,7 +144,7 @@ class PlaygroundSettings:
 
     def hyperparameters(self, name):
         """The keyword arguments the optimizer ``name`` is built with."""
-        if name not in OPTIMIZERS:
+        if not isinstance(name, str) or name not in OPTIMIZERS:
             raise ValueError(f"name must be one of {list(OPTIMIZER_NAMES)}, got {name!r}")
         extra = {"Momentum": {"momentum": self.momentum}, "RMSProp": {"rho": self.rho},
                  "Adam": {"beta1": self.beta1, "beta2": self.beta2}}.get(name, {})
@@ -120,12 +155,16 @@ class PlaygroundSettings:
         return OPTIMIZERS[name](**self.hyperparameters(name))
 
 
+#: The names of the settings, in the order of ``PlaygroundSettings``'s fields.
+SETTING_NAMES = tuple(f.name for f in dataclasses.fields(PlaygroundSettings))
+
+
 def _optimizer_names(names):
     if isinstance(names, str) or not hasattr(names, "__iter__"):
         raise TypeError(f"optimizers must be a list of names from {list(OPTIMIZER_NAMES)}, got {names!r}")
     names = list(names)
     for name in names:
-        if name not in OPTIMIZERS:
+        if not isinstance(name, str) or name not in OPTIMIZERS:
             raise ValueError(f"optimizers must be names from {list(OPTIMIZER_NAMES)}; got {name!r}")
     return tuple(n for n in OPTIMIZER_NAMES if n in names)
 
@@ -150,8 +189,9 @@ def compute(settings):
 #: f - f* a hair below zero, which a log scale cannot show. Invisible above about 1e-10.
 LOSS_FLOOR = 1e-12
 
-#: What ``draw`` remembers per axes: the landscape whose contour is already drawn (so a change
-#: of hyperparameters keeps the contour and replaces only the paths and curves).
+#: What ``draw`` remembers per axes: the contour of every landscape drawn so far (only the
+#: current one visible, so going back to a landscape costs nothing) and the lines of the
+#: optimizers shown (kept and given new data while the optimizers are unchanged).
 _DRAWN = weakref.WeakKeyDictionary()
 
 
@@ -160,42 +200,49 @@ def _base_name(landscape):
 
 
 def _landscape_title(settings, objective):
-    title = _base_name(settings.landscape).replace("_", " ")
-    if objective.formula:
-        title += f": ${objective.formula}$"
+    name = _base_name(settings.landscape).replace("_", " ")
+    formula = f"${objective.formula}$" if objective.formula else ""
     if settings.landscape.startswith("noisy_"):
-        title = f"noisy {title}\n(gradient noise {objective.sigma:g}, seed {settings.seed})"
-    return title
+        # Two lines, none wider than the plain title: the panel's title stays within its column.
+        return f"noisy {name} (gradient noise {objective.sigma:g}, seed {settings.seed})" + (f"\n{formula}" * bool(formula))
+    return f"{name}: {formula}" if formula else name
 
 
 def _status_label(trace):
     return f"{trace.label} (diverged)" if trace.status == "diverged" else trace.label
 
 
-def _figure_legend(ax_path, state, paths, start_marker):
+#: How many figure legends ``draw`` keeps per figure (hidden, ready to be shown again).
+MAX_LEGENDS = 32
+
+
+def _figure_legend(ax_path, state, handles):
     """One legend above the panels: optimizers (with "(diverged)"), start, minima.
 
-    It is rebuilt only when its entries change, so a redraw usually leaves it alone.
+    Each legend drawn is kept (hidden when not current), so a redraw with the same entries
+    shows the same legend again instead of building a new one.
     """
-    handles = paths + [start_marker] + [c for c in ax_path.collections if c.get_label() in ("minimum", "minima")]
-    key = tuple((h.get_label(), str(h.get_color()) if hasattr(h, "get_color") else "") for h in handles)
-    legend = state.get("legend")
-    if legend is not None and state.get("legend_key") == key:
-        return legend
-    if legend is not None:
-        legend.remove()
-    if ax_path.get_legend() is not None:
-        ax_path.get_legend().remove()
-    legend = ax_path.figure.legend(handles=handles, labels=[k[0] for k in key], loc="upper center",
-                                   ncol=len(handles), fontsize="small", frameon=False,
-                                   bbox_to_anchor=(0.5, 1.0))
-    state["legend"], state["legend_key"] = legend, key
+    key = tuple((h.get_label(), str(h.get_color()) if hasattr(h, "get_color") else "",
+                 str(h.get_linestyle()) if hasattr(h, "get_linestyle") else "") for h in handles)
+    legends = state["legends"]
+    legend = legends.pop(key, None)
+    if legend is None:
+        legend = ax_path.figure.legend(handles=handles, labels=[k[0] for k in key], loc="upper center",
+                                       ncol=len(handles), fontsize="small", frameon=False,
+                                       bbox_to_anchor=(0.5, 1.0))
+    legends[key] = legend  # now the most recent
+    while len(legends) > MAX_LEGENDS:
+        legends.pop(next(iter(legends))).remove()
+    for other in legends.values():
+        other.set_visible(other is legend)
     return legend
 
 
 def _check_axes(axes):
     from matplotlib.axes import Axes
 
+    if isinstance(axes, (str, bytes)):
+        raise TypeError(f"axes must be a sequence of 3 matplotlib Axes, got {type(axes).__name__}")
     try:
         axes = list(axes)
     except TypeError:
@@ -218,6 +265,57 @@ def _decades(values, fallback=(1e-3, 1e3)):
     return float(low), float(high)
 
 
+def _show(line, x, y):
+    """Give a curve new data. A single point gets a dot: a line through one point is invisible."""
+    line.set_data(x, y)
+    line.set_marker("o" if len(x) == 1 else "None")
+
+
+def _effective_lrs(trace):
+    """``trace.effective_lrs`` as one column per coordinate: shape (steps, 2), also for 0 steps."""
+    lrs = np.asarray(trace.effective_lrs, dtype=float)
+    return lrs.reshape(len(lrs), 2)
+
+
+def _show_landscape(state, ax_path, objective, base):
+    """Make ``base``'s contour the visible one (drawn the first time it is shown)."""
+    from . import plotting
+
+    for artist in state["contours"].get(state["landscape"], []):
+        artist.set_visible(False)
+    artists = state["contours"].get(base)
+    if artists is None:
+        before = set(ax_path.collections)
+        plotting.plot_contour(objective, (), ax=ax_path, bounds=objective.bounds, levels=25, n=120)
+        if ax_path.get_legend() is not None:
+            ax_path.get_legend().remove()
+        artists = state["contours"][base] = [c for c in ax_path.collections if c not in before]
+    for artist in artists:
+        artist.set_visible(True)
+    ax_path.set_xlim(*objective.bounds[0])
+    ax_path.set_ylim(*objective.bounds[1])
+    state["minima"] = [c for c in artists if c.get_label() in ("minimum", "minima")]
+    state["landscape"] = base
+
+
+def _new_lines(state, traces, ax_path, ax_loss, ax_lr):
+    """One path, one loss curve and two effective-lr curves (x solid, y dashed) per trace."""
+    from . import plotting
+
+    for artist in state["paths"] + state["loss"] + state["effective_lr"] + state["texts"]:
+        artist.remove()
+    styles = plotting._styles(traces, None)
+    state["paths"] = [ax_path.plot([], [], color=color, linestyle=style, marker="o", markersize=2.5,
+                                   linewidth=1.4, zorder=3)[0] for color, style in styles]
+    state["loss"] = [ax_loss.plot([], [], color=color, linestyle=style, linewidth=1.8)[0] for color, style in styles]
+    state["effective_lr"] = [ax_lr.plot([], [], color=color, linestyle=plotting.LINESTYLES[j], linewidth=1.8)[0]
+                             for color, _ in styles for j in range(2)]
+    state["texts"] = [] if traces else [
+        ax.text(0.5, 0.5, "choose at least one optimizer", transform=ax.transAxes, ha="center", va="center")
+        for ax in (ax_loss, ax_lr)]
+    state["names"] = tuple(t.optimizer for t in traces)
+
+
 def draw(traces, settings, axes):
     """Draw the playground's three panels on ``axes`` (a sequence of 3 matplotlib Axes).
 
@@ -225,12 +323,13 @@ def draw(traces, settings, axes):
     2. the loss gap ``f - f*`` against the step, on a log scale (``LOSS_FLOOR`` added);
     3. the effective learning rate per coordinate (solid: x, dashed: y), on a log scale.
 
-    One legend above the panels names the optimizers (a diverged run says so). Drawing again on
-    the same axes keeps the contour while the landscape is unchanged, and keeps the lines (giving
-    them the new data) while the optimizers shown are unchanged; log-axis limits snap to whole
-    powers of ten, so small changes leave the axes still. Returns a dict of the artists drawn:
-    ``paths`` (one line per trace), ``loss`` and ``effective_lr`` (lines), and ``changing``
-    (every artist whose content may have changed: what a fast redraw must paint).
+    One legend above the panels names the optimizers (a diverged run says so). A curve with a
+    single point (a run that diverged at once) is drawn as a dot. Drawing again on the same axes
+    keeps each landscape's contour and keeps the lines (giving them the new data) while the
+    optimizers shown are unchanged; log-axis limits snap to whole powers of ten, so small changes
+    leave the axes still. Returns a dict of the artists drawn: ``paths`` (one line per trace),
+    ``loss`` and ``effective_lr`` (lines), and ``changing`` (every artist whose content may have
+    changed: what a fast redraw must paint).
     """
     from matplotlib.ticker import NullLocator
 
@@ -239,64 +338,44 @@ def draw(traces, settings, axes):
     if not isinstance(settings, PlaygroundSettings):
         raise TypeError(f"settings must be a PlaygroundSettings, got {type(settings).__name__}")
     traces = plotting._traces(traces, allow_empty=True)
+    for i, trace in enumerate(traces):
+        if trace.xs.ndim != 2 or trace.xs.shape[1] != 2:
+            raise ValueError(f"traces[{i}] must be a run on a 2-D landscape (xs of shape (k, 2)), got {trace.xs.shape}")
     ax_path, ax_loss, ax_lr = _check_axes(axes)
     objective = settings.objective()
     floor_value = (objective.min_value or 0.0) - LOSS_FLOOR
 
     state = _DRAWN.get(ax_path)
-    if state is None or state["landscape"] != _base_name(settings.landscape):
-        if state is not None:
-            for artist in state.get("changing", []) + [state.get("legend")]:
-                if artist is not None and (artist.axes is not ax_path) and artist.figure is not None:
-                    artist.remove()
-        # Remove the old landscape but keep the axes (clearing them would rebuild every tick).
+    if state is None or state["start"].axes is not ax_path:  # new axes, or cleared since the last draw
+        for legend in (state or {}).get("legends", {}).values():
+            legend.remove()
         for artist in list(ax_path.collections) + list(ax_path.lines) + list(ax_path.texts):
             artist.remove()
-        if ax_path.get_legend() is not None:
-            ax_path.get_legend().remove()
-        plotting.plot_contour(objective, (), ax=ax_path, bounds=objective.bounds, levels=25, n=120)
-        if ax_path.get_legend() is not None:
-            ax_path.get_legend().remove()
         (start_marker,) = ax_path.plot([], [], linestyle="none", marker="o", markersize=8, color="black",
                                        markerfacecolor="white", markeredgecolor="black", label="start", zorder=4)
-        state = {"landscape": _base_name(settings.landscape), "start": start_marker}
-        _DRAWN[ax_path] = state
+        state = _DRAWN[ax_path] = {"landscape": None, "contours": {}, "minima": [], "start": start_marker,
+                                   "names": None, "paths": [], "loss": [], "effective_lr": [], "texts": [],
+                                   "legends": {}}
+    if state["landscape"] != _base_name(settings.landscape):
+        _show_landscape(state, ax_path, objective, _base_name(settings.landscape))
     start = settings.start_point()
     state["start"].set_data([start[0]], [start[1]])
-    ax_path.set_title(_landscape_title(settings, objective), fontsize="medium")
+    # y=1.0 is where matplotlib puts a title anyway; saying so spares it a search for ticks on top.
+    ax_path.set_title(_landscape_title(settings, objective), fontsize="medium", y=1.0)
 
-    names = tuple(t.optimizer for t in traces)
-    if state.get("names") == names and names:
-        # Same optimizers as last time: give the existing lines their new data (much faster).
-        paths, loss_lines, lr_lines = state["paths"], state["loss"], state["effective_lr"]
-        per_trace = len(lr_lines) // len(traces)
-        for i, trace in enumerate(traces):
-            paths[i].set_data(trace.xs[:, 0], trace.xs[:, 1])
-            paths[i].set_label(_status_label(trace))
-            loss_lines[i].set_data(np.arange(len(trace.fs)), trace.fs - floor_value)
-            lrs = trace.effective_lrs.reshape(len(trace.effective_lrs), -1)
-            for j in range(per_trace):
-                lr_lines[i * per_trace + j].set_data(np.arange(1, len(lrs) + 1), lrs[:, j])
-    else:
-        for artist in state.get("changing", []):
-            if artist is not state["start"] and artist not in ax_path.collections:
-                artist.remove()
-        paths, loss_lines, lr_lines = [], [], []
-        for trace in traces:
-            (line,) = ax_path.plot(trace.xs[:, 0], trace.xs[:, 1], color=plotting.color_for(trace), marker="o",
-                                   markersize=2.5, linewidth=1.4, label=_status_label(trace), zorder=3)
-            paths.append(line)
-        if traces:
-            loss_lines = plotting.plot_loss(traces, ax=ax_loss, min_value=floor_value)
-            lr_lines = plotting.plot_effective_lr(traces, ax=ax_lr)
-            changing_text = []
-        else:
-            changing_text = [ax.text(0.5, 0.5, "choose at least one optimizer", transform=ax.transAxes,
-                                     ha="center", va="center") for ax in (ax_loss, ax_lr)]
-        for ax in (ax_loss, ax_lr):
-            if ax.get_legend() is not None:
-                ax.get_legend().remove()
-        state.update(names=names, paths=paths, loss=loss_lines, effective_lr=lr_lines, texts=changing_text)
+    if state["names"] != tuple(t.optimizer for t in traces):
+        _new_lines(state, traces, ax_path, ax_loss, ax_lr)
+    paths, loss_lines, lr_lines = state["paths"], state["loss"], state["effective_lr"]
+    for i, trace in enumerate(traces):
+        label = _status_label(trace)
+        paths[i].set_data(trace.xs[:, 0], trace.xs[:, 1])
+        paths[i].set_label(label)
+        _show(loss_lines[i], np.arange(len(trace.fs)), trace.fs - floor_value)
+        loss_lines[i].set_label(label)
+        lrs = _effective_lrs(trace)
+        for j in range(2):
+            _show(lr_lines[2 * i + j], np.arange(1, len(lrs) + 1), lrs[:, j])
+            lr_lines[2 * i + j].set_label(f"{trace.label}, {'xy'[j]}")
 
     steps = max([t.steps for t in traces] + [settings.steps, 1])
     for ax in (ax_loss, ax_lr):
@@ -312,28 +391,47 @@ def draw(traces, settings, axes):
         gaps = np.concatenate([t.fs - floor_value for t in traces])
         start_gap = max(float(t.fs[0] - floor_value) for t in traces)
         ax_loss.set_ylim(*_decades(gaps[gaps <= max(start_gap, LOSS_FLOOR) * 100]))
-        ax_lr.set_ylim(*_decades(np.concatenate([t.effective_lrs.ravel() for t in traces])))
+        ax_lr.set_ylim(*_decades(np.concatenate([_effective_lrs(t).ravel() for t in traces])))
     ax_loss.set_ylabel("f(x) - f*")
     ax_lr.set_ylabel("effective learning rate")
-    ax_loss.set_title("loss gap (log scale)", fontsize="medium")
-    ax_lr.set_title("step size (log scale; solid x, dashed y)", fontsize="medium")
-    _figure_legend(ax_path, state, paths, state["start"])
+    ax_loss.set_title("loss gap (log scale)", fontsize="medium", y=1.0)
+    ax_lr.set_title("step size (log scale; solid x, dashed y)", fontsize="medium", y=1.0)
+    _figure_legend(ax_path, state, paths + [state["start"]] + state["minima"])
 
-    minima = [c for c in ax_path.collections if c.get_label() in ("minimum", "minima")]
-    changing = paths + [state["start"]] + minima + loss_lines + lr_lines + state["texts"]
-    state["changing"] = changing
+    changing = paths + [state["start"]] + state["minima"] + loss_lines + lr_lines + state["texts"]
     return {"paths": paths, "loss": loss_lines, "effective_lr": lr_lines, "changing": changing}
+
+
+#: The playground's image: at least 100 and at most 4000 pixels on each side.
+IMAGE_PIXELS = (100, 4000)
+
+
+def _figure_size(figsize, dpi):
+    """Checked ``(figsize, dpi)``: a size in inches and a resolution giving a sensible image."""
+    if isinstance(figsize, (str, bytes)) or not hasattr(figsize, "__len__") or len(figsize) != 2:
+        raise TypeError(f"figsize must be (width, height) in inches, got {figsize!r}")
+    width = _scalar(_validate.positive, "figsize width", figsize[0])
+    height = _scalar(_validate.positive, "figsize height", figsize[1])
+    dpi = _scalar(_validate.positive, "dpi", dpi)
+    low, high = IMAGE_PIXELS
+    if not (low <= width * dpi <= high and low <= height * dpi <= high):
+        raise ValueError(f"figsize and dpi must give an image of {low} to {high} pixels on each side; "
+                         f"figsize={tuple(figsize)!r} at dpi={dpi:g} gives {width * dpi:.0f} x {height * dpi:.0f}")
+    return (width, height), dpi
 
 
 def new_figure(figsize=(13.0, 4.4), dpi=80):
     """A matplotlib ``Figure`` with the playground's three panels, not managed by pyplot.
 
-    Returns ``(figure, axes)``. As pyplot does not know the figure, the inline backend never
-    shows it by itself; the playground renders it to an image whenever something changes.
+    ``figsize`` is (width, height) in inches and ``dpi`` the pixels per inch; together they must
+    give an image of 100 to 4000 pixels on each side. Returns ``(figure, axes)``. As pyplot does
+    not know the figure, the inline backend never shows it by itself; the playground renders it
+    to an image whenever something changes.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    figsize, dpi = _figure_size(figsize, dpi)
     figure = Figure(figsize=figsize, dpi=dpi)
     FigureCanvasAgg(figure)
     axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.15, 1, 1]})
@@ -341,54 +439,143 @@ def new_figure(figsize=(13.0, 4.4), dpi=80):
     return figure, list(axes)
 
 
-class FastRenderer:
-    """Renders a figure with the Agg backend, repainting only what changed when it can.
+def _overlap(a, b):
+    """Do two boxes (row0, row1, col0, col1) share a pixel?"""
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
 
-    A full render draws everything except the ``changing`` artists, keeps that background,
-    then paints the changing artists on top. The next render reuses the background when the
-    layout (axis limits, scales, titles, figure size) is unchanged: restore it and paint only
-    the changing artists (matplotlib's blitting technique). ``render`` returns the image as an
-    RGBA array and tells whether it had to draw everything.
+
+class FastRenderer:
+    """Renders a figure with the Agg backend, repainting only what changed.
+
+    The figure is painted in regions: each axes (with its ticks, labels and title) and each
+    figure legend. The background of a region - all of it except the ``changing`` artists - is
+    kept for the last ``MAX_KEPT`` regions, under a key made of what decides its look (axis
+    limits, scales, locators, texts, the artists it holds). A render pastes the kept
+    backgrounds, draws only the regions whose key is new, then paints the changing artists on
+    top (matplotlib's blitting technique). So a new learning rate repaints only the curves,
+    and a new landscape only the panels whose content changed (nothing but the curves for a
+    landscape shown before). A new region is drawn alone on the empty figure and its extent
+    read from the pixels it changed; when the extents of two regions overlap, or the figure
+    holds artists outside axes and legends, everything is drawn (a full render).
+
+    An artist changed in place (say ``set_color``) without being in ``changing`` is not
+    noticed: call ``forget()`` after such a change.
+
+    ``render`` returns the image as an RGBA array and whether every region had to be drawn.
+    Counters: ``full_renders``, ``fast_renders`` (nothing drawn but the changing artists) and
+    ``region_renders`` (regions drawn anew).
     """
 
-    def __init__(self, figure):
-        self.figure = figure
-        self._background = None
-        self._layout = None
-        self.full_renders = 0
-        self.fast_renders = 0
+    #: How many region backgrounds are kept (at most a third of the figure's pixels each).
+    MAX_KEPT = 24
 
-    def _layout_key(self):
-        key = [tuple(self.figure.get_size_inches()), self.figure.dpi,
-               tuple(tuple(t.get_text() for t in legend.get_texts()) for legend in self.figure.legends)]
+    def __init__(self, figure):
+        from matplotlib.figure import Figure
+
+        if not isinstance(figure, Figure):
+            raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
+        self.figure = figure
+        self.full_renders = self.fast_renders = self.region_renders = 0
+        self.forget()
+
+    def forget(self):
+        """Drop every kept background: the next render draws everything."""
+        self._kept = collections.OrderedDict()
+        self._blank = None
+        self._size = None
+
+    def _regions(self, hidden):
+        """(artist, key) for each region of the figure."""
+        regions = []
         for ax in self.figure.axes:
-            key += [ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_title(),
-                    len(ax.collections)]
-        return tuple(key)
+            if not ax.get_visible():
+                continue
+            artists = tuple(a for a in ax.get_children() if a.get_visible() and a not in hidden)
+            texts = tuple((t.get_text(), t.get_position()) for t in ax.texts if t.get_visible() and t not in hidden)
+            key = (ax, ax.get_position().bounds, ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
+                   tuple(ax.get_title(loc) for loc in ("left", "center", "right")), ax.get_xlabel(), ax.get_ylabel(),
+                   tuple((a.get_major_locator(), a.get_minor_locator(), a.get_major_formatter(),
+                          a.get_minor_formatter()) for a in (ax.xaxis, ax.yaxis)), artists, texts)
+            regions.append((ax, key))
+        for legend in self.figure.legends:
+            if legend.get_visible():
+                regions.append((legend, (legend,)))
+        return regions
+
+    def _ink(self, pixels):
+        """The box (row0, row1, col0, col1) of the pixels that differ from the empty figure, or None."""
+        changed = pixels.view(np.uint32)[..., 0] != self._blank.view(np.uint32)[..., 0]
+        rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+        if rows.size == 0:
+            return None
+        return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+    def _paint_background(self, changing):
+        """Everything except ``changing`` (hidden meanwhile) onto the canvas. Returns True if all was drawn."""
+        figure, canvas = self.figure, self.figure.canvas
+        renderer = canvas.get_renderer()
+        pixels = np.asarray(canvas.buffer_rgba())
+        if self._blank is None:
+            renderer.clear()
+            figure.patch.draw(renderer)
+            self._blank = pixels.copy()
+        regions = self._regions(set(changing))
+        drawn = {}
+        for artist, key in regions:
+            if key not in self._kept and key not in drawn:
+                pixels[...] = self._blank
+                artist.draw(renderer)
+                box = self._ink(pixels)
+                drawn[key] = (box, None if box is None else pixels[box[0]:box[1], box[2]:box[3]].copy())
+        boxes = [box for box, _ in (drawn.get(key) or self._kept[key] for _, key in regions) if box is not None]
+        extra = any(a.get_visible() for a in figure.texts + figure.lines + figure.patches + figure.images
+                    + figure.artists + list(figure.subfigs))
+        if extra or any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
+            canvas.draw()
+            self.full_renders += 1
+            return True
+        self._kept.update(drawn)
+        pixels[...] = self._blank
+        for _, key in regions:
+            self._kept.move_to_end(key)
+            box, image = self._kept[key]
+            if box is not None:
+                pixels[box[0]:box[1], box[2]:box[3]] = image
+        while len(self._kept) > self.MAX_KEPT:
+            self._kept.popitem(last=False)
+        self.region_renders += len(drawn)
+        full = bool(drawn) and len(drawn) == len(regions)
+        if full:
+            self.full_renders += 1
+        elif not drawn:
+            self.fast_renders += 1
+        return full
 
     def render(self, changing):
         """Render the figure; ``changing`` are the artists ``draw`` replaced. Returns ``(rgba, full)``."""
-        canvas = self.figure.canvas
-        layout = self._layout_key()
-        full = self._background is None or layout != self._layout
-        if full:
-            for artist in changing:
-                artist.set_visible(False)
-            try:
-                canvas.draw()
-            finally:
-                for artist in changing:
-                    artist.set_visible(True)
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self._layout = layout
-            self.full_renders += 1
-        else:
-            canvas.restore_region(self._background)
-            self.fast_renders += 1
-        renderer = canvas.get_renderer()
-        for artist in sorted(changing, key=lambda a: a.get_zorder()):
+        from matplotlib.artist import Artist
+
+        changing = list(changing)
+        for i, artist in enumerate(changing):
+            if not isinstance(artist, Artist):
+                raise TypeError(f"changing[{i}] must be a matplotlib artist, got {type(artist).__name__}")
+        figure = self.figure
+        size = (tuple(figure.get_size_inches()), figure.dpi, tuple(figure.get_facecolor()))
+        if size != self._size:
+            self.forget()
+            self._size = size
+        shown = [artist for artist in changing if artist.get_visible()]
+        for artist in shown:
+            artist.set_visible(False)
+        try:
+            full = self._paint_background(shown)
+        finally:
+            for artist in shown:
+                artist.set_visible(True)
+        renderer = figure.canvas.get_renderer()
+        for artist in sorted(shown, key=lambda a: a.get_zorder()):
             artist.draw(renderer)
-        return np.asarray(canvas.buffer_rgba()), full
+        return np.asarray(figure.canvas.buffer_rgba()), full
 
     def encode(self, changing, format="jpeg"):
         """Render (see ``render``) and encode the image (see ``encode_image``). Returns bytes."""
@@ -401,9 +588,13 @@ def encode_image(rgba, format="jpeg"):
     or ``"png"`` (lossless, about ten times slower)."""
     from PIL import Image
 
-    if format not in ("jpeg", "png"):
+    if not isinstance(format, str) or format not in ("jpeg", "png"):
         raise ValueError(f"format must be 'jpeg' or 'png', got {format!r}")
-    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+    rgba = np.asarray(rgba)
+    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4 or 0 in rgba.shape:
+        raise ValueError(f"rgba must be an image of shape (height, width, 4) with dtype uint8 (as from "
+                         f"canvas.buffer_rgba()), got shape {rgba.shape} and dtype {rgba.dtype}")
+    rgba = np.ascontiguousarray(rgba)
     image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1).convert("RGB")
     buffer = io.BytesIO()
     if format == "jpeg":
@@ -450,7 +641,12 @@ class Playground:
       everything, as a click does;
     - after each change: ``settings`` (a ``PlaygroundSettings``), ``traces``, ``figure`` (the
       matplotlib figure, already drawn), ``image`` (the ``ipywidgets.Image`` showing it), ``updates`` (a counter) and
-      ``error`` (the message of the last failed update, or None).
+      ``error`` (the message of the last refused change, or None).
+
+    Every change - a control moved, ``set``, ``reset`` - either shows its new settings on the
+    controls, the figure and the summary, or is refused: then the controls go back to the last
+    settings shown, the figure stays as it was, and ``message`` says why (``set`` and ``update``
+    also raise the error).
     """
 
     def __init__(self, settings=None, figsize=(13.0, 4.4), dpi=80):
@@ -464,7 +660,8 @@ class Playground:
         self._renderer = FastRenderer(self.figure)
         self._cache = {}
         self._holding = False
-        self.settings, self.traces, self.error, self.updates = None, [], None, 0
+        self._figure_current = True
+        self.settings, self.traces, self.drawn, self.error, self.updates = None, [], None, None, 0
         self.last_update_seconds = None
 
         wide = {"description_width": "initial"}
@@ -511,15 +708,14 @@ class Playground:
             self.message, self.image, self.summary,
         ])
 
+        self._check_fits(self.defaults)
+        self._push(self.defaults)
+        self._show(self.defaults)
         for name, control in c.items():
             if name == "reset":
-                control.on_click(lambda _button: self.reset())
-            elif name == "landscape":
-                control.observe(self._on_landscape, names="value")
+                control.on_click(lambda _button: self._from_ui(self.reset))
             else:
                 control.observe(self._on_change, names="value")
-        self._push(self.defaults)
-        self.update()
 
     # -- displaying --------------------------------------------------------------------------
     def _ipython_display_(self):  # ipywidgets 7 and IPython: show the box
@@ -529,7 +725,7 @@ class Playground:
 
     # -- settings <-> controls ---------------------------------------------------------------
     def settings_from_controls(self):
-        """The ``PlaygroundSettings`` the controls show (raises if a value is out of range)."""
+        """The ``PlaygroundSettings`` the controls show (raises if a value is not allowed)."""
         c = self.controls
         return PlaygroundSettings(
             landscape=c["landscape"].value,
@@ -539,11 +735,8 @@ class Playground:
             steps=c["steps"].value, seed=c["seed"].value,
         )
 
-    def _push(self, settings):
-        """Show ``settings`` on the controls without triggering an update per control.
-
-        A value outside a slider's range raises a ``ValueError`` (a slider would silently clip it).
-        """
+    def _check_fits(self, settings):
+        """Raise a ``ValueError`` if a setting lies beyond its slider (a slider would silently clip it)."""
         c = self.controls
         for name in ("lr", "rho", "beta1", "beta2", "momentum", "steps", "seed"):
             value, low, high = getattr(settings, name), c[name].min, c[name].max
@@ -551,10 +744,22 @@ class Playground:
                 low, high = c[name].base ** low, c[name].base ** high
             if not low <= value <= high:
                 raise ValueError(f"{name} must be between {low:g} and {high:g} in the playground, got {value:g}")
+
+    def _push(self, settings):
+        """Show ``settings`` (checked by ``_check_fits``) on the controls, without an update per control."""
+        c = self.controls
         held, self._holding = self._holding, True
         try:
             c["landscape"].value = settings.landscape
-            self._fit_start_sliders(settings)
+            (x0, x1), (y0, y1) = get_objective(settings.landscape).bounds
+            x, y = settings.start_point()
+            for slider, low, high, value in ((c["start_x"], x0, x1, x), (c["start_y"], y0, y1, y)):
+                if low > slider.max:  # change the range in an order the slider accepts
+                    slider.max, slider.min = high, low
+                else:
+                    slider.min, slider.max = low, high
+                slider.value = value
+            c["seed"].disabled = not settings.landscape.startswith("noisy_")
             for name in OPTIMIZER_NAMES:
                 c[name].value = name in settings.optimizers
             for name in ("lr", "rho", "beta1", "beta2", "momentum", "steps", "seed"):
@@ -562,58 +767,77 @@ class Playground:
         finally:
             self._holding = held
 
-    def _fit_start_sliders(self, settings):
-        (x0, x1), (y0, y1) = get_objective(settings.landscape).bounds
-        x, y = settings.start_point()
-        for slider, lo, hi, value in ((self.controls["start_x"], x0, x1, x), (self.controls["start_y"], y0, y1, y)):
-            lo, hi = min(lo, value), max(hi, value)
-            if lo > slider.max:  # change the range in an order the slider accepts
-                slider.max, slider.min = hi, lo
-            else:
-                slider.min, slider.max = lo, hi
-            slider.value = value
-        self.controls["seed"].disabled = not settings.landscape.startswith("noisy_")
-
     def set(self, **changes):
         """Change some settings (names as in ``PlaygroundSettings``) and update once.
 
         A new ``landscape`` without a ``start`` moves the start to the landscape's suggestion.
+        A change that is not allowed raises a ``ValueError``/``TypeError`` naming the setting;
+        the playground then keeps what it showed (and says why in ``message``).
         """
-        current = self.settings_from_controls()
-        if "landscape" in changes and "start" not in changes:
-            changes["start"] = None
-        new = current.replace(**changes)
-        self._push(new.replace(start=tuple(new.start_point())))
-        self.update()
+        try:
+            if "landscape" in changes and "start" not in changes:
+                changes["start"] = None
+            new = self.settings.replace(**changes)
+            new = new.replace(start=tuple(new.start_point()))
+            self._check_fits(new)
+            self._push(new)
+            self._show(new)
+        except Exception as exc:
+            self._refuse(exc)
+            raise
         return self
 
     def reset(self):
         """Restore the settings the playground started with."""
         self._push(self.defaults)
-        self.update()
+        self._show(self.defaults)
         return self
 
+    def update(self):
+        """Read the controls, rerun what changed, redraw. Returns the traces.
+
+        Controls holding a value that is not allowed (say a NaN written to ``start_x``) are put
+        back to the last settings shown, and the error is raised.
+        """
+        try:
+            self._show(self.settings_from_controls())
+        except Exception as exc:
+            self._refuse(exc)
+            raise
+        return self.traces
+
     # -- reacting to the controls --------------------------------------------------------------
-    def _on_landscape(self, change):
+    def _on_change(self, change):
         if self._holding:
             return
-        held, self._holding = self._holding, True
-        try:
-            self._fit_start_sliders(PlaygroundSettings(landscape=change["new"]))
-        finally:
-            self._holding = held
-        self._guarded_update()
+        name, value = next(n for n, c in self.controls.items() if c is change["owner"]), change["new"]
+        if name == "landscape":
+            changes = {"landscape": value}
+        elif name in OPTIMIZER_NAMES:
+            chosen = set(self.settings.optimizers) | {name} if value else set(self.settings.optimizers) - {name}
+            changes = {"optimizers": tuple(chosen)}
+        elif name in ("start_x", "start_y"):
+            x, y = self.settings.start
+            changes = {"start": (value, y) if name == "start_x" else (x, value)}
+        else:
+            changes = {name: value}
+        self._from_ui(lambda: self.set(**changes))
 
-    def _on_change(self, change):
-        if not self._holding:
-            self._guarded_update()
-
-    def _guarded_update(self):
+    def _from_ui(self, action):
+        """Run ``action``; a refused change is shown in the widget (``_refuse``), not raised."""
         try:
-            self.update()
-        except (TypeError, ValueError) as exc:  # out-of-range settings: say so, keep the last figure
-            self.error = str(exc)
-            self.message.value = f"<span style='color:#D55E00'>Cannot update: {_escape(str(exc))}</span>"
+            action()
+        except (TypeError, ValueError):
+            pass  # the message is on the widget and the last settings are back on the controls
+
+    def _refuse(self, exc):
+        """Go back to the last settings shown (controls and figure) and say why the change was refused."""
+        if self.settings is not None:
+            self._push(self.settings)
+            if not self._figure_current:
+                self._show(self.settings)
+        self.error = str(exc)
+        self.message.value = f"<span style='color:#D55E00'>Not changed: {_escape(str(exc))}</span>"
 
     # -- computing and drawing -------------------------------------------------------------------
     def _trace(self, settings, name, objective):
@@ -627,14 +851,16 @@ class Playground:
             trace = self._cache[key] = _run_one(settings, name, objective)
         return trace
 
-    def update(self):
-        """Read the controls, rerun what changed, redraw. Returns the traces."""
+    def _show(self, settings):
+        """Run, draw and show ``settings`` (already on the controls)."""
         started = time.perf_counter()
-        settings = self.settings_from_controls()
         objective = settings.objective()
         traces = [self._trace(settings, name, objective) for name in settings.optimizers]
+        self._figure_current = False
         drawn = draw(traces, settings, self.axes)
-        self.image.value = self._renderer.encode(drawn["changing"], self.image.format)
+        image = self._renderer.encode(drawn["changing"], self.image.format)
+        self._figure_current = True
+        self.image.value = image
         self.summary.value = _summary_html(traces, settings, objective)
         self.message.value = ""
         self.settings, self.traces, self.drawn, self.error = settings, traces, drawn, None
@@ -649,11 +875,12 @@ def _escape(text):
     return html.escape(text)
 
 
-def playground(settings=None, **kwargs):
+def playground(settings=None, figsize=(13.0, 4.4), dpi=80):
     """The interactive playground: display the returned ``Playground`` (or its ``.widget``).
 
-    ``settings`` (a ``PlaygroundSettings``) are the starting values that Reset restores;
-    extra keyword arguments go to ``Playground`` (``figsize``, ``dpi``). Works with ipywidgets
-    7.7 and 8 and with the plain inline backend: the figure is shown as an image widget.
+    ``settings`` (a ``PlaygroundSettings``) are the starting values that Reset restores; each
+    must lie within its control's range (for instance lr between 0.0001 and 1). ``figsize``
+    (inches) and ``dpi`` set the size of the figure. Works with ipywidgets 7.7 and 8 and with
+    the plain inline backend: the figure is shown as an image widget.
     """
-    return Playground(settings, **kwargs)
+    return Playground(settings, figsize=figsize, dpi=dpi)
