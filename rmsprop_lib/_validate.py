@@ -1,21 +1,44 @@
-"""Small argument checks shared by the package: each error names the parameter and its allowed range."""
+"""The argument checks of the package, in one place.
+
+Each check returns the value in its working form (a float, an int, a float array) or raises a
+``TypeError`` (wrong kind of value) or ``ValueError`` (right kind, wrong value) whose message
+starts with the parameter's name and says what is allowed::
+
+    lr = positive("lr", lr)                  # "lr must be > 0, got -0.1"
+    x0 = finite_array("x0", x0, shape=(2,))  # "x0 must have shape (2,), got (3,)"
+"""
 import numbers
 
 import numpy as np
 
 
-def _number(name, value):
+def show(value, limit=60):
+    """``repr(value)``, shortened for an error message (a 400-digit number, a long list)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 25]}... ({len(text)} characters)"
+
+
+def number(name, value):
+    """A finite real number, as a float (bools, strings and complex numbers are refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {show(value)}")
+    try:
+        value = float(value)
+    except OverflowError:  # a Python int such as 10**400
+        raise ValueError(f"{name} must be finite (a float64 holds at most 1.8e308), got {show(value)}") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return value
 
 
+_number = number  # the older private name, still used by other modules
+
+
 def positive(name, value):
     """A finite number > 0 (a learning rate, a scale)."""
-    value = _number(name, value)
+    value = number(name, value)
     if value <= 0:
         raise ValueError(f"{name} must be > 0, got {value}")
     return value
@@ -23,37 +46,104 @@ def positive(name, value):
 
 def nonnegative(name, value):
     """A finite number >= 0 (an epsilon, an initial accumulator)."""
-    value = _number(name, value)
+    value = number(name, value)
     if value < 0:
         raise ValueError(f"{name} must be >= 0, got {value}")
     return value
 
 
-def unit_interval(name, value):
-    """A decay rate in [0, 1) (rho, beta1, beta2, momentum)."""
-    value = _number(name, value)
+def decay_rate(name, value):
+    """A decay rate of a moving average (rho, beta1, beta2, momentum): 0 <= value < 1.
+
+    0 is allowed (no memory); 1 is not (the average would never change).
+    """
+    value = number(name, value)
     if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
+        raise ValueError(f"{name} must be in [0, 1) (0 included, 1 excluded), got {value}")
     return value
 
 
-def count(name, value, minimum=0):
-    """A whole number >= minimum (a number of steps, a batch size)."""
+unit_interval = decay_rate  # the older name, still used by other modules
+
+
+def count(name, value, minimum=0, maximum=None):
+    """A whole number with ``minimum <= value <= maximum`` (each bound when not None), as an int."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {show(value)}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {show(value)}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum:,}, got {show(value)}")
+    return value
 
 
-def finite_array(name, value):
-    """A float array with only finite entries (a start point, a gradient)."""
+def flag(name, value):
+    """True or False (not 0, 1 or a string)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {show(value)}")
+    return bool(value)
+
+
+def choice(name, value, options):
+    """One of ``options``."""
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{name} must be one of {list(options)}, got {show(value)}")
+    return value
+
+
+def real_array(name, value, shape=None, ndim=None):
+    """A float64 array of real numbers (a copy), optionally of a given ``shape`` or ``ndim``.
+
+    Refused: strings (also numeric ones such as "1.5"), booleans, complex numbers, None, dicts
+    and other objects, ragged lists, numbers beyond the float64 range and empty arrays.
+    Infinite and NaN entries are allowed here: see ``finite_array``.
+    """
     try:
-        array = np.array(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of numbers, got {value!r}") from exc
+        array = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # e.g. a ragged list
+        raise TypeError(f"{name} must be an array of numbers (rows of equal length), got {show(value)}") from exc
+    kind = array.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} must hold real numbers, got complex numbers {show(value)}")
+    if kind == "O":  # numbers numpy could not type, e.g. 10**400, or things that are not numbers
+        items = array.ravel().tolist()
+        if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in items):
+            raise TypeError(f"{name} must be an array of numbers, got {show(value)}")
+        try:
+            array = np.array(items, dtype=float).reshape(array.shape)
+        except OverflowError:
+            raise ValueError(f"{name} must hold numbers within the float64 range (up to 1.8e308), "
+                             f"got {show(value)}") from None
+    elif kind not in "iuf":  # strings "U"/"S", booleans "b", dates and the like
+        raise TypeError(f"{name} must be an array of numbers, got {array.dtype} values {show(value)}")
+    array = np.array(array, dtype=float)  # a copy: the caller's array is never kept or changed
     if array.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers, got {array}")
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if shape is not None and array.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got shape {array.shape}")
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {array.shape}")
     return array
+
+
+def finite_array(name, value, shape=None, ndim=None):
+    """A float64 array (a copy) of finite real numbers; see ``real_array`` for what is refused."""
+    array = real_array(name, value, shape=shape, ndim=ndim)
+    if not np.isfinite(array).all():
+        bad = int(array.size - np.count_nonzero(np.isfinite(array)))
+        raise ValueError(f"{name} must contain only finite numbers, found {bad} NaN or infinite value(s)")
+    return array
+
+
+def bounds(name, value):
+    """``((xmin, xmax), (ymin, ymax))`` with finite numbers, ``xmin < xmax`` and ``ymin < ymax``."""
+    try:
+        (x0, x1), (y0, y1) = value
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be ((xmin, xmax), (ymin, ymax)), got {show(value)}") from None
+    x0, x1, y0, y1 = (number(f"{name} {which}", v) for which, v in
+                      (("xmin", x0), ("xmax", x1), ("ymin", y0), ("ymax", y1)))
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"{name} must have xmin < xmax and ymin < ymax, got {show(value)}")
+    return (x0, x1), (y0, y1)

@@ -20,7 +20,10 @@ import numpy as np
 
 from . import _validate
 from .optimizers import Optimizer
-from .run import DIVERGENCE_LIMIT
+from .run import DIVERGENCE_LIMIT, MAX_STEPS, check_history
+
+#: The most data points ``make_linear_data`` makes and ``MiniBatches`` shuffles (80 MB per column).
+MAX_POINTS = 10_000_000
 
 LAST_BATCH_OPTIONS = ("keep", "drop")
 GRADIENT_SCALES = ("batch", "data")
@@ -34,20 +37,24 @@ def make_linear_data(n=100, intercept=4.0, slope=3.0, x_range=(0.0, 2.0), noise=
     Returns ``(X, y)``: ``X`` has shape ``(n, 2)`` with a column of ones first (the bias) and x
     second; ``y`` has shape ``(n,)``. Every random number comes from ``np.random.default_rng(seed)``.
     """
-    n = _validate.count("n", n, minimum=1)
-    intercept = _validate._number("intercept", intercept)
-    slope = _validate._number("slope", slope)
+    n = _validate.count("n", n, minimum=1, maximum=MAX_POINTS)
+    intercept = _validate.number("intercept", intercept)
+    slope = _validate.number("slope", slope)
     noise = _validate.nonnegative("noise", noise)
     seed = _validate.count("seed", seed)
     if not isinstance(x_range, (tuple, list)) or len(x_range) != 2:
-        raise TypeError(f"x_range must be a pair (low, high), got {x_range!r}")
-    low = _validate._number("x_range[0]", x_range[0])
-    high = _validate._number("x_range[1]", x_range[1])
+        raise TypeError(f"x_range must be a pair (low, high), got {_validate.show(x_range)}")
+    low = _validate.number("x_range[0]", x_range[0])
+    high = _validate.number("x_range[1]", x_range[1])
     if not low < high:
-        raise ValueError(f"x_range must have low < high, got {x_range!r}")
+        raise ValueError(f"x_range must have low < high, got {_validate.show(x_range)}")
     rng = np.random.default_rng(seed)
-    x = rng.uniform(low, high, size=n)
-    y = intercept + slope * x + noise * rng.standard_normal(n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = rng.uniform(low, high, size=n)
+        y = intercept + slope * x + noise * rng.standard_normal(n)
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("x_range, intercept, slope and noise are too large: the data overflow float64 "
+                         "(keep them far below 1e308)")
     return np.column_stack([np.ones(n), x]), y
 
 
@@ -57,43 +64,38 @@ def check_data(X, y):
     ``y`` may be given as a column ``(m, 1)``. Raises ``ValueError`` for empty data, mismatched
     lengths and non-finite values, ``TypeError`` for something that is not numbers.
     """
-    X = _numbers("X", X)
-    y = _numbers("y", y)
+    X = _validate.real_array("X", X)
+    y = _validate.real_array("y", y)
     if X.ndim != 2:
         raise ValueError(f"X must be a 2-D array (one row per data point), got shape {X.shape}")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
         raise ValueError(f"y must be a 1-D array (or one column), got shape {y.shape}")
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"X must not be empty, got shape {X.shape}")
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"X and y must have the same number of rows: X has {X.shape[0]}, y has {y.shape[0]}")
-    for name, array in (("X", X), ("y", y)):
-        if not np.all(np.isfinite(array)):
-            bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-            raise ValueError(f"{name} must contain only finite numbers, found {bad} NaN or infinite value(s)")
-    return X, y
+    return _validate.finite_array("X", X), _validate.finite_array("y", y)
 
 
-def _numbers(name, value):
-    try:
-        return np.array(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from exc
-
-
-def _theta(theta, d):
-    theta = _validate.finite_array("theta", theta)
+def _theta(name, theta, d):
+    theta = _validate.finite_array(name, theta)
     if theta.shape != (d,):
-        raise ValueError(f"theta must have shape ({d},), one entry per column of X, got {theta.shape}")
+        raise ValueError(f"{name} must have shape ({d},), one entry per column of X, got shape {theta.shape}")
     return theta
+
+
+def _finite_result(what, value):
+    """``value``, after checking that computing it did not overflow float64."""
+    if not np.isfinite(value).all():
+        raise ValueError(f"the {what} overflows float64: X, y or theta are too large (rescale the data)")
+    return value
 
 
 def least_squares(X, y):
     """The exact minimiser of the squared error, from ``np.linalg.lstsq``."""
     X, y = check_data(X, y)
-    return np.linalg.lstsq(X, y, rcond=None)[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _finite_result("least-squares solution", np.linalg.lstsq(X, y, rcond=None)[0])
 
 
 # --------------------------------------------------------------------------- loss and gradient
@@ -101,9 +103,10 @@ def least_squares(X, y):
 def mse_loss(theta, X, y):
     r"""Half the mean squared error :math:`\frac{1}{2m}\sum_i (x_i^\top\theta - y_i)^2`."""
     X, y = check_data(X, y)
-    theta = _theta(theta, X.shape[1])
-    residual = X @ theta - y
-    return float(0.5 * np.mean(residual * residual))
+    theta = _theta("theta", theta, X.shape[1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        residual = X @ theta - y
+        return float(_finite_result("loss", 0.5 * np.mean(residual * residual)))
 
 
 def mse_gradient(theta, X, y, divide_by=None):
@@ -114,9 +117,10 @@ def mse_gradient(theta, X, y, divide_by=None):
     gives the seed article's mini-batch gradient, which is ``len(y) / divide_by`` times smaller.
     """
     X, y = check_data(X, y)
-    theta = _theta(theta, X.shape[1])
+    theta = _theta("theta", theta, X.shape[1])
     d = X.shape[0] if divide_by is None else _validate.positive("divide_by", divide_by)
-    return X.T @ (X @ theta - y) / d
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _finite_result("gradient", X.T @ (X @ theta - y) / d)
 
 
 # --------------------------------------------------------------------------- mini-batches
@@ -131,13 +135,11 @@ class MiniBatches:
     """
 
     def __init__(self, n, batch_size, seed=0, shuffle=True, last_batch="keep"):
-        self.n = _validate.count("n", n, minimum=1)
+        self.n = _validate.count("n", n, minimum=1, maximum=MAX_POINTS)
         self.batch_size = check_batch_size(batch_size, self.n)
         self.seed = _validate.count("seed", seed)
-        if not isinstance(shuffle, bool):
-            raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
-        self.shuffle = shuffle
-        self.last_batch = _choice("last_batch", last_batch, LAST_BATCH_OPTIONS)
+        self.shuffle = _validate.flag("shuffle", shuffle)
+        self.last_batch = _validate.choice("last_batch", last_batch, LAST_BATCH_OPTIONS)
         self.rng = np.random.default_rng(self.seed)
 
     def __len__(self):
@@ -153,28 +155,31 @@ class MiniBatches:
 
 
 def minibatches(X, y, batch_size, epochs=1, seed=0, shuffle=True, last_batch="keep"):
-    """Yield ``(epoch, X_batch, y_batch)`` for ``epochs`` epochs of shuffled mini-batches (see :class:`MiniBatches`)."""
+    """An iterator of ``(epoch, X_batch, y_batch)`` over ``epochs`` epochs of shuffled mini-batches.
+
+    See :class:`MiniBatches`; the arguments are checked at the call, before the first batch.
+    ``epochs`` is at most ``MAX_STEPS``.
+    """
     X, y = check_data(X, y)
-    epochs = _validate.count("epochs", epochs, minimum=1)
+    epochs = _validate.count("epochs", epochs, minimum=1, maximum=MAX_STEPS)
     batches = MiniBatches(len(y), batch_size, seed=seed, shuffle=shuffle, last_batch=last_batch)
-    for epoch in range(epochs):
-        for idx in batches.epoch():
-            yield epoch, X[idx], y[idx]
+    return ((epoch, X[idx], y[idx]) for epoch in range(epochs) for idx in batches.epoch())
 
 
 def check_batch_size(batch_size, n):
     """A whole number in [1, n]."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
-        raise TypeError(f"batch_size must be a whole number, got {type(batch_size).__name__} {batch_size!r}")
+    batch_size = _validate.count("batch_size", batch_size, minimum=None)
     if not 1 <= batch_size <= n:
-        raise ValueError(f"batch_size must be between 1 and the number of data points ({n}), got {batch_size}")
-    return int(batch_size)
+        raise ValueError(f"batch_size must be between 1 and the number of data points ({n}), "
+                         f"got {_validate.show(batch_size)}")
+    return batch_size
 
 
-def _choice(name, value, options):
-    if value not in options:
-        raise ValueError(f"{name} must be one of {list(options)}, got {value!r}")
-    return value
+def _losses(losses):
+    """The epoch losses given to a stopping rule, as a 1-D float array (empty allowed)."""
+    if isinstance(losses, (list, tuple, np.ndarray)) and len(losses) == 0:
+        return np.zeros(0)
+    return _validate.finite_array("losses", losses, ndim=1)
 
 
 # --------------------------------------------------------------------------- stopping rules
@@ -190,7 +195,8 @@ class LossChange:
         self.tol = _validate.positive("tol", tol)
 
     def __call__(self, losses):
-        return len(losses) > 1 and abs(losses[-1] - losses[-2]) < self.tol
+        losses = _losses(losses)
+        return len(losses) > 1 and bool(abs(losses[-1] - losses[-2]) < self.tol)
 
     def __repr__(self):
         return f"LossChange(tol={self.tol!r})"
@@ -207,7 +213,7 @@ class Patience:
         self.min_delta = _validate.nonnegative("min_delta", min_delta)
 
     def __call__(self, losses):
-        losses = np.asarray(losses, dtype=float)
+        losses = _losses(losses)
         if len(losses) <= self.patience:
             return False
         best_before = np.min(losses[:-self.patience])
@@ -226,17 +232,18 @@ class SmoothedLossChange:
 
     def __init__(self, tol=1e-3, beta=0.8):
         self.tol = _validate.positive("tol", tol)
-        self.beta = _validate.unit_interval("beta", beta)
+        self.beta = _validate.decay_rate("beta", beta)
 
     def smooth(self, losses):
         """The moving average after each epoch."""
         out, avg = [], None
-        for loss in losses:
+        for loss in _losses(losses):
             avg = loss if avg is None else self.beta * avg + (1 - self.beta) * loss
             out.append(avg)
         return np.array(out)
 
     def __call__(self, losses):
+        losses = _losses(losses)
         if len(losses) < 2:
             return False
         smooth = self.smooth(losses)
@@ -257,8 +264,12 @@ class FitResult:
     ``epoch_losses[e]`` is the mean of epoch e's batch losses (the seed article's curve);
     ``data_losses[e]`` is the loss on all the data at the end of epoch e (``start_loss`` is the one
     at the start); ``epoch_ends[e]`` is the row of ``thetas`` reached after epoch e.
-    ``status``: ``"max_steps"`` (all epochs run), ``"converged"`` (the stopping rule fired) or
-    ``"diverged"`` (a non-finite value or a coordinate beyond ``DIVERGENCE_LIMIT``; not recorded).
+    ``effective_lrs[k]`` is the optimizer's effective learning rate after update k (see
+    ``Optimizer.effective_lr``), one column per entry of theta.
+    ``status``: ``"max_steps"`` (all epochs run), ``"stopped"`` (the stopping rule fired: the rule
+    saw the loss settle, which does not mean theta reached the minimum) or ``"diverged"`` (a
+    non-finite value, a coordinate beyond ``DIVERGENCE_LIMIT`` or a gradient too large for the rule
+    to square, e.g. from data around 1e200; the failing step is not recorded).
     """
 
     thetas: np.ndarray
@@ -302,33 +313,46 @@ def fit(optimizer, X, y, epochs=100, batch_size=None, theta0=None, seed=0, shuff
       ``"data"`` by the whole data size m (the seed article's mini-batch code).
     - ``stop``: ``None`` (run every epoch) or a rule called with the list of epoch losses after each
       epoch, e.g. :class:`LossChange`, :class:`Patience`, :class:`SmoothedLossChange`; when it
-      returns True the fit stops with status ``"converged"``.
+      returns True the fit ends with status ``"stopped"``.
     - ``theta0`` defaults to zeros. Divergence stops the fit with status ``"diverged"``, without
       overflow warnings, as :func:`rmsprop_lib.run.minimize` does.
+    - ``epochs`` times the batches per epoch is at most ``MAX_STEPS`` updates.
     """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an optimizer such as RMSProp(lr=0.1), got {type(optimizer).__name__}")
     X, y = check_data(X, y)
     m, d = X.shape
-    epochs = _validate.count("epochs", epochs, minimum=1)
-    theta = np.zeros(d) if theta0 is None else _theta(theta0, d)
-    gradient_scale = _choice("gradient_scale", gradient_scale, GRADIENT_SCALES)
+    epochs = _validate.count("epochs", epochs, minimum=1, maximum=MAX_STEPS)
+    theta = np.zeros(d) if theta0 is None else _theta("theta0", theta0, d)
+    gradient_scale = _validate.choice("gradient_scale", gradient_scale, GRADIENT_SCALES)
     if stop is not None and not callable(stop):
-        raise TypeError(f"stop must be None or a stopping rule such as LossChange(1e-3), got {stop!r}")
-    if batch_size is None:
-        batches = None
+        raise TypeError(f"stop must be None or a stopping rule such as LossChange(1e-3), got {_validate.show(stop)}")
+    if label is not None and (isinstance(label, bool) or not isinstance(label, (str, numbers.Number))):
+        raise TypeError(f"label must be a string (or a number), got {type(label).__name__} {_validate.show(label)}")
+    if batch_size is None:  # full batch; the mini-batch options are still checked
+        _validate.count("seed", seed)
+        _validate.flag("shuffle", shuffle)
+        _validate.choice("last_batch", last_batch, LAST_BATCH_OPTIONS)
+        batches, per_epoch = None, 1
     else:
         batches = MiniBatches(m, batch_size, seed=seed, shuffle=shuffle, last_batch=last_batch)
+        per_epoch = len(batches)
+    total = epochs * per_epoch
+    if total > MAX_STEPS:
+        raise ValueError(f"epochs must be at most {MAX_STEPS // per_epoch:,} here: {epochs:,} epochs of "
+                         f"{per_epoch} batches would take {total:,} updates (at most {MAX_STEPS:,})")
+    check_history(total, 2 * d + 1, name="epochs")
 
-    state = optimizer.init(theta)
-    thetas, batch_losses, lrs, epoch_losses, data_losses, epoch_ends = [theta], [], [], [], [], []
-    status = "max_steps"
-    full_batch = [slice(None)]
+    state = optimizer._init(theta.shape)
+    thetas, lrs, batch_losses = np.empty((total + 1, d)), np.empty((total, d)), np.empty(total)
+    thetas[0] = theta
+    epoch_losses, data_losses, epoch_ends = [], [], []
+    status, k = "max_steps", 0  # k: updates taken
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         start_loss = _loss(theta, X, y)
         for _ in range(epochs):
             losses_this_epoch = []
-            for idx in (full_batch if batches is None else batches.epoch()):
+            for idx in ([slice(None)] if batches is None else batches.epoch()):
                 Xb, yb = X[idx], y[idx]
                 residual = Xb @ theta - yb
                 batch_loss = float(residual @ residual) / (2 * len(yb))
@@ -336,34 +360,44 @@ def fit(optimizer, X, y, epochs=100, batch_size=None, theta0=None, seed=0, shuff
                     status = "diverged"
                     break
                 grad = Xb.T @ residual / (len(yb) if gradient_scale == "batch" else m)
-                update, state = optimizer.step(grad, state)
+                if not optimizer._usable(grad):  # not finite, or too large to square
+                    status = "diverged"
+                    break
+                update, state = optimizer._step(grad, state)
                 theta_new = theta - update
                 if not np.abs(theta_new).max() <= DIVERGENCE_LIMIT:  # also catches NaN
                     status = "diverged"
                     break
                 theta = theta_new
-                thetas.append(theta)
-                batch_losses.append(batch_loss)
-                lrs.append(optimizer.effective_lr(state))
+                batch_losses[k] = batch_loss
+                lrs[k] = optimizer._effective_lr(state)
+                k += 1
+                thetas[k] = theta
                 losses_this_epoch.append(batch_loss)
             if status == "diverged":
                 break
             epoch_losses.append(sum(losses_this_epoch) / len(losses_this_epoch))
             data_losses.append(_loss(theta, X, y))
-            epoch_ends.append(len(thetas) - 1)
-            if stop is not None and stop(list(epoch_losses)):
-                status = "converged"
+            epoch_ends.append(k)
+            if stop is not None and _stops(stop, epoch_losses):
+                status = "stopped"
                 break
 
-    effective_lrs = np.empty((len(lrs), d))
-    effective_lrs[:] = np.array(lrs, dtype=float).reshape(len(lrs), -1) if lrs else 0.0
     return FitResult(
-        thetas=np.array(thetas), batch_losses=np.array(batch_losses, dtype=float),
+        thetas=thetas[:k + 1].copy(), batch_losses=batch_losses[:k].copy(),
         epoch_losses=np.array(epoch_losses, dtype=float), data_losses=np.array(data_losses, dtype=float),
         start_loss=start_loss, epoch_ends=np.array(epoch_ends, dtype=int),
-        effective_lrs=effective_lrs, status=status,
+        effective_lrs=lrs[:k].copy(), status=status,
         label=optimizer.name if label is None else str(label), optimizer=optimizer.name,
     )
+
+
+def _stops(stop, epoch_losses):
+    """The stopping rule's answer for the epoch losses so far, checked to be True or False."""
+    answer = stop(list(epoch_losses))
+    if not isinstance(answer, (bool, np.bool_)):
+        raise TypeError(f"stop must return True or False, got {_validate.show(answer)} from {_validate.show(stop)}")
+    return bool(answer)
 
 
 def _loss(theta, X, y):

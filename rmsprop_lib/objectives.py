@@ -19,9 +19,17 @@ import numpy as np
 from . import _validate
 
 
+#: The largest grid side ``Objective.grid`` (and so the plots) will evaluate: 2000 x 2000 points.
+MAX_GRID_SIZE = 2000
+
+
 @dataclass(frozen=True)
 class Objective:
-    """A function to minimise, its gradient and what is known about it."""
+    """A function to minimise, its gradient and what is known about it.
+
+    ``f`` and ``gradient`` take points with the coordinates on the first axis (``value`` and
+    ``grad`` check the points, then call them). Every field is checked when the objective is made.
+    """
 
     name: str
     f: Callable = field(repr=False)
@@ -34,13 +42,42 @@ class Objective:
     min_value: Optional[float] = None  #: the lowest value, where known
     lipschitz: Optional[float] = None  #: largest curvature L, where constant (quadratics)
 
+    def __post_init__(self):
+        def set_(name, value):
+            object.__setattr__(self, name, value)
+
+        for name in ("name", "formula"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a string, got {_validate.show(getattr(self, name))}")
+        for name in ("f", "gradient"):
+            if not callable(getattr(self, name)):
+                raise TypeError(f"{name} must be a function of the points x, got {_validate.show(getattr(self, name))}")
+        if self.dim is not None:
+            set_("dim", _validate.count("dim", self.dim, minimum=1))
+        shape = None if self.dim is None else (self.dim,)
+        set_("bounds", _validate.bounds("bounds", self.bounds))
+        if isinstance(self.minima, (str, bytes)) or not isinstance(self.minima, (tuple, list)):
+            raise TypeError(f"minima must be a tuple of points, got {_validate.show(self.minima)}")
+        set_("minima", tuple(_validate.finite_array(f"minima[{i}]", m, shape=shape) for i, m in enumerate(self.minima)))
+        start = _validate.finite_array("start", self.start, shape=shape)
+        if start.ndim == 0:
+            raise ValueError(f"start must be a point (an array of coordinates), got {_validate.show(self.start)}")
+        set_("start", tuple(start.tolist()))
+        if self.min_value is not None:
+            set_("min_value", _validate.number("min_value", self.min_value))
+        if self.lipschitz is not None:
+            set_("lipschitz", _validate.positive("lipschitz", self.lipschitz))
+
     def _check(self, x):
-        x = np.asarray(x, dtype=float)
+        if not (type(x) is np.ndarray and x.dtype == np.float64):
+            x = _validate.real_array("x", x)
         if x.ndim == 0 or (self.dim is not None and x.shape[0] != self.dim):
             want = f"{self.dim}" if self.dim is not None else "at least 1"
             raise ValueError(
-                f"{self.name} expects points with {want} coordinates on the first axis, got shape {x.shape}"
+                f"x must be points with {want} coordinates on the first axis for {self.name}, got shape {x.shape}"
             )
+        if not np.isfinite(x).all():
+            raise ValueError(f"x must contain only finite numbers (a point of {self.name})")
         return x
 
     def value(self, x):
@@ -55,8 +92,11 @@ class Objective:
         return self.value(x)
 
     def grid(self, n=200, bounds=None):
-        """``(X, Y, Z)`` on an n x n grid over ``bounds`` (default: the objective's own)."""
-        (x0, x1), (y0, y1) = self.bounds if bounds is None else bounds
+        """``(X, Y, Z)`` on an n x n grid over ``bounds`` (default: the objective's own); 2-D objectives only."""
+        if self.dim != 2:
+            raise ValueError(f"grid needs a 2-D objective (dim=2), {self.name} has dim={self.dim}")
+        n = _validate.count("n", n, minimum=2, maximum=MAX_GRID_SIZE)
+        (x0, x1), (y0, y1) = self.bounds if bounds is None else _validate.bounds("bounds", bounds)
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return X, Y, self.value(np.stack([X, Y]))
 
@@ -80,7 +120,7 @@ def quadratic(scales, name="quadratic", start=None, bounds=None):
     """
     scales = _validate.finite_array("scales", scales)
     if scales.ndim != 1 or np.any(scales <= 0):
-        raise ValueError(f"scales must be a 1-D list of numbers > 0, got {scales}")
+        raise ValueError(f"scales must be a 1-D list of numbers > 0, got {_validate.show(scales.tolist())}")
     n = scales.size
     names = ["x", "y"] if n == 2 else [f"x_{{{i + 1}}}" for i in range(n)]
     terms = " + ".join(("" if c == 1 else f"{c:g}\\,") + f"{v}^2" for c, v in zip(scales, names))
@@ -88,9 +128,9 @@ def quadratic(scales, name="quadratic", start=None, bounds=None):
         name=name,
         f=lambda x: np.sum(_column(scales, x) * x**2, axis=0),
         gradient=lambda x: 2 * _column(scales, x) * x,
-        bounds=bounds or ((-5.0, 5.0), (-5.0, 5.0)),
+        bounds=((-5.0, 5.0), (-5.0, 5.0)) if bounds is None else bounds,
         minima=(np.zeros(n),),
-        start=tuple(start) if start is not None else tuple([4.0] + [3.0] * (n - 1)),
+        start=start if start is not None else tuple([4.0] + [3.0] * (n - 1)),
         dim=n,
         formula=terms,
         min_value=0.0,
@@ -243,9 +283,10 @@ OBJECTIVES = {
 def get_objective(name):
     """The objective called ``name`` (one of ``OBJECTIVES``); ``noisy_<name>`` adds gradient noise 0.5."""
     if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {name!r}")
+        raise TypeError(f"name must be a string, got {_validate.show(name)}")
     if name.startswith("noisy_") and name[len("noisy_"):] in OBJECTIVES:
         return with_noise(OBJECTIVES[name[len("noisy_"):]](), sigma=0.5, seed=0)
     if name not in OBJECTIVES:
-        raise ValueError(f"unknown objective {name!r}; choose one of {sorted(OBJECTIVES)}")
+        raise ValueError(f"unknown objective {_validate.show(name)}: name must be one of {sorted(OBJECTIVES)}, "
+                         "optionally with the prefix 'noisy_'")
     return OBJECTIVES[name]()

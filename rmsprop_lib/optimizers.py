@@ -6,21 +6,39 @@ Every optimizer works the same way::
     state = opt.init(x0)                    # a NamedTuple of arrays shaped like x0
     update, state = opt.step(grad, state)   # pure: grad and state are never modified
     x = x - update                          # the update is SUBTRACTED
-    opt.effective_lr(state)                 # per-coordinate step size, for plots
+    opt.effective_lr(state)                 # per-coordinate effective learning rate, for plots
 
 With default options each rule computes what ``torch.optim`` computes for the same
 hyperparameters (SGD, Adagrad, RMSprop with ``alpha=rho``, Adam): epsilon is added
 outside the square root and every accumulator starts at zero.
+
+``eps = 0`` is allowed (the rules as first published have no epsilon). Then a coordinate whose
+gradients have all been zero has a zero denominator, and its update is defined as zero (0 / 0
+would be NaN); optax's AdaGrad guards its division the same way.
+
+Each rule is written in ``_step`` (the equations, on a checked gradient and state) and
+``_effective_lr``; the public ``init``, ``step`` and ``effective_lr`` of the base class check
+their arguments first and then call them.
 """
+import numbers
 from typing import NamedTuple
 
 import numpy as np
 
 from . import _validate
 
+#: Rules that square the gradient (AdaGrad, RMSProp, Adam) refuse gradient entries above this
+#: size: their squares (up to 1e300) and sums of squares must stay inside float64's range.
+MAX_SQUARED_ENTRY = 1e150
+
+#: Adam's step count t must be at most this (2^53: every count up to it is exact in a float).
+MAX_T = 2**53
+
 
 class GradientDescentState(NamedTuple):
-    """Plain gradient descent keeps no state."""
+    """Plain gradient descent keeps no numbers, only the shape of the parameters (to check gradients)."""
+
+    shape: tuple  #: the shape of the parameters
 
 
 class MomentumState(NamedTuple):
@@ -43,10 +61,37 @@ class AdamState(NamedTuple):
     t: int  #: number of updates taken so far
 
 
+#: State fields that hold averages or sums of squares, so can never be negative.
+_SQUARES = ("s", "v")
+
+
+def _divide(numerator, denominator, eps):
+    """``numerator / denominator``; when eps = 0, a zero denominator gives 0 instead of NaN or inf."""
+    if eps > 0:
+        return numerator / denominator
+    return np.divide(numerator, denominator, out=np.zeros(np.shape(denominator)), where=denominator > 0)
+
+
 class Optimizer:
-    """Shared plumbing: hyperparameters, a readable repr and gradient checks."""
+    """Shared plumbing: argument checks, hyperparameters and a readable repr.
+
+    ``effective_lr(state)`` has one meaning for every rule: for each coordinate, the factor that
+    multiplies a steady gradient in the update, at the per-coordinate scale held in ``state``::
+
+        update = effective_lr(state) * g     # once any average of g has caught up with a steady g
+
+    It is the learning rate divided by the rule's scale - 1 for GradientDescent and Momentum,
+    ``sqrt(s) + eps`` for AdaGrad and RMSProp, ``sqrt(v_hat) + eps`` for Adam - and, with momentum
+    mu, times ``1 / (1 - mu)`` (a steady gradient g builds a velocity of g / (1 - mu)). For the rules
+    without momentum the equation holds exactly at every step, with ``state`` the state the step
+    returned (for Adam with ``m_hat`` in place of g). Where the scale is zero (no gradient seen yet)
+    it is ``lr / eps``, the largest value eps allows, and 0 when eps = 0 (such a coordinate does not
+    move). It is always a float array shaped like the parameters.
+    """
 
     name = "Optimizer"
+    State = None  #: the NamedTuple class of this optimizer's state
+    squares_gradient = False  #: True for rules that square the gradient (AdaGrad, RMSProp, Adam)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
@@ -56,31 +101,83 @@ class Optimizer:
         """The constructor arguments, as a dict."""
         return dict(self._hyper)
 
+    # ----------------------------------------------------------------- public, checked
+
     def init(self, x0):
-        """The starting state for parameters shaped like ``x0``."""
-        raise NotImplementedError
+        """The starting state for parameters shaped like ``x0`` (finite real numbers)."""
+        return self._init(_validate.finite_array("x0", x0).shape)
 
     def step(self, grad, state):
         """Return ``(update, new_state)``; the caller does ``x = x - update``."""
-        raise NotImplementedError
+        shape = self._check_state(state)
+        g = _validate.finite_array("grad", grad)
+        if g.shape != shape:
+            raise ValueError(f"grad has shape {g.shape} but the optimizer state has shape {shape}: "
+                             "call init() with a start point shaped like the parameters")
+        if not self._usable(g):
+            raise ValueError(f"grad has entries up to {np.abs(g).max():.3g} in size; {self.name} squares them, "
+                             f"so they must be at most {MAX_SQUARED_ENTRY:g}: rescale the problem")
+        with np.errstate(over="ignore", invalid="ignore"):
+            update, new_state = self._step(g, state)
+        if not np.isfinite(update).all():
+            raise ValueError(f"the update overflows float64 (lr = {self.lr:g} times a gradient of size up to "
+                             f"{np.abs(g).max():.3g}): use a smaller lr")
+        return update, new_state
 
     def effective_lr(self, state):
-        """The per-coordinate step size: the factor the (averaged) gradient is multiplied by."""
+        """The per-coordinate effective learning rate (see the class docstring), shaped like the parameters."""
+        self._check_state(state)
+        with np.errstate(over="ignore"):
+            return self._effective_lr(state)
+
+    # ----------------------------------------------------------------- the rule (unchecked)
+
+    def _init(self, shape):
         raise NotImplementedError
 
-    @staticmethod
-    def _zeros(x0):
-        return np.zeros(np.shape(x0), dtype=float)
+    def _step(self, g, state):
+        raise NotImplementedError
 
-    @staticmethod
-    def _grad(grad, like):
-        grad = np.asarray(grad, dtype=float)
-        if grad.shape != like.shape:
-            raise ValueError(
-                f"grad has shape {grad.shape} but the optimizer state has shape {like.shape}: "
-                "call init() with a start point shaped like the parameters"
-            )
-        return grad
+    def _effective_lr(self, state):
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- checks
+
+    def _usable(self, g):
+        """Is the gradient finite, with squares inside float64's range if this rule squares it?"""
+        if np.vdot(g, g) <= MAX_SQUARED_ENTRY**2:  # every entry is small enough (False for NaN and inf)
+            return True
+        if not np.isfinite(g).all():
+            return False
+        return not self.squares_gradient or np.abs(g).max() <= MAX_SQUARED_ENTRY
+
+    def _check_state(self, state):
+        """The parameter shape of ``state``, after checking it is a state this optimizer could have made."""
+        maker = f"{self.name}.init(x0)"
+        if type(state) is not self.State:
+            raise TypeError(f"state must be a {self.State.__name__} made by {maker}, got {type(state).__name__}")
+        shape, first = None, None
+        for field, value in zip(state._fields, state):
+            where = f"state.{field}"
+            if field == "t":
+                _validate.count(where, value, maximum=MAX_T)
+                continue
+            if field == "shape":
+                if not (isinstance(value, tuple) and all(isinstance(n, numbers.Integral) and not isinstance(n, bool)
+                                                         and n >= 1 for n in value)):
+                    raise TypeError(f"{where} must be a tuple of sizes >= 1 as made by {maker}, got {_validate.show(value)}")
+                return value
+            if type(value) is not np.ndarray or value.dtype != np.float64:
+                raise TypeError(f"{where} must be a float64 array as made by {maker}, got {_validate.show(value)}")
+            if shape is None:
+                shape, first = value.shape, where
+            elif value.shape != shape:
+                raise ValueError(f"{where} has shape {value.shape} but {first} has shape {shape}: use {maker}")
+            if not np.isfinite(value).all():
+                raise ValueError(f"{where} must contain only finite numbers")
+            if field in _SQUARES and (value < 0).any():
+                raise ValueError(f"{where} must be >= 0 everywhere (it averages or sums squares)")
+        return shape
 
 
 class GradientDescent(Optimizer):
@@ -90,21 +187,20 @@ class GradientDescent(Optimizer):
     """
 
     name = "GradientDescent"
+    State = GradientDescentState
 
     def __init__(self, lr):
         self.lr = _validate.positive("lr", lr)
         self._hyper = {"lr": self.lr}
 
-    def init(self, x0):
-        return GradientDescentState()
+    def _init(self, shape):
+        return GradientDescentState(shape=shape)
 
-    def step(self, grad, state):
-        if not isinstance(state, GradientDescentState):
-            raise TypeError(f"state must be a GradientDescentState, got {type(state).__name__}")
-        return self.lr * np.asarray(grad, dtype=float), state
+    def _step(self, g, state):
+        return self.lr * g, state
 
-    def effective_lr(self, state):
-        return self.lr
+    def _effective_lr(self, state):
+        return np.full(state.shape, self.lr)
 
 
 class Momentum(Optimizer):
@@ -115,32 +211,31 @@ class Momentum(Optimizer):
         \text{update} = \eta v \quad\text{or, with Nesterov,}\quad \eta\,(g + \mu v)
 
     Parameters: ``lr`` (eta, required), ``momentum`` (mu, default 0.9, in [0, 1)),
-    ``nesterov`` (default False). The velocity starts at zero, so the first update is ``lr * g``.
+    ``nesterov`` (default False). The velocity starts at zero, so the first update is ``lr * g``;
+    a steady gradient builds up to the update ``lr * g / (1 - mu)`` (the effective learning rate).
     """
 
     name = "Momentum"
+    State = MomentumState
 
     def __init__(self, lr, momentum=0.9, nesterov=False):
         self.lr = _validate.positive("lr", lr)
-        self.momentum = _validate.unit_interval("momentum", momentum)
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
-        if nesterov and self.momentum == 0:
+        self.momentum = _validate.decay_rate("momentum", momentum)
+        self.nesterov = _validate.flag("nesterov", nesterov)
+        if self.nesterov and self.momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0")
-        self.nesterov = nesterov
-        self._hyper = {"lr": self.lr, "momentum": self.momentum, "nesterov": nesterov}
+        self._hyper = {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
 
-    def init(self, x0):
-        return MomentumState(velocity=self._zeros(x0))
+    def _init(self, shape):
+        return MomentumState(velocity=np.zeros(shape))
 
-    def step(self, grad, state):
-        g = self._grad(grad, state.velocity)
+    def _step(self, g, state):
         v = self.momentum * state.velocity + g
         direction = g + self.momentum * v if self.nesterov else v
         return self.lr * direction, MomentumState(velocity=v)
 
-    def effective_lr(self, state):
-        return np.full(state.velocity.shape, self.lr)
+    def _effective_lr(self, state):
+        return np.full(state.velocity.shape, self.lr / (1 - self.momentum))
 
 
 class AdaGrad(Optimizer):
@@ -150,11 +245,13 @@ class AdaGrad(Optimizer):
         s \leftarrow s + g^2, \qquad
         \text{update} = \eta\, \frac{g}{\sqrt{s} + \epsilon}
 
-    Parameters: ``lr`` (eta, required), ``eps`` (default 1e-8, outside the root),
+    Parameters: ``lr`` (eta, required), ``eps`` (default 1e-8, outside the root, >= 0),
     ``initial_accumulator`` (starting value of s, default 0.0 as in PyTorch; Keras uses 0.1).
     """
 
     name = "AdaGrad"
+    State = AdaGradState
+    squares_gradient = True
 
     def __init__(self, lr, eps=1e-8, initial_accumulator=0.0):
         self.lr = _validate.positive("lr", lr)
@@ -162,16 +259,15 @@ class AdaGrad(Optimizer):
         self.initial_accumulator = _validate.nonnegative("initial_accumulator", initial_accumulator)
         self._hyper = {"lr": self.lr, "eps": self.eps, "initial_accumulator": self.initial_accumulator}
 
-    def init(self, x0):
-        return AdaGradState(s=np.full(np.shape(x0), self.initial_accumulator))
+    def _init(self, shape):
+        return AdaGradState(s=np.full(shape, self.initial_accumulator))
 
-    def step(self, grad, state):
-        g = self._grad(grad, state.s)
+    def _step(self, g, state):
         s = state.s + g * g
-        return self.lr * (g / (np.sqrt(s) + self.eps)), AdaGradState(s=s)
+        return self.lr * _divide(g, np.sqrt(s) + self.eps, self.eps), AdaGradState(s=s)
 
-    def effective_lr(self, state):
-        return self.lr / (np.sqrt(state.s) + self.eps)
+    def _effective_lr(self, state):
+        return _divide(self.lr, np.sqrt(state.s) + self.eps, self.eps)
 
 
 class RMSProp(Optimizer):
@@ -193,22 +289,21 @@ class RMSProp(Optimizer):
     """
 
     name = "RMSProp"
+    State = RMSPropState
+    squares_gradient = True
 
     def __init__(self, lr, rho=0.9, eps=1e-8, centered=False, momentum=0.0, eps_inside_sqrt=False):
         self.lr = _validate.positive("lr", lr)
-        self.rho = _validate.unit_interval("rho", rho)
+        self.rho = _validate.decay_rate("rho", rho)
         self.eps = _validate.nonnegative("eps", eps)
-        self.momentum = _validate.unit_interval("momentum", momentum)
-        for flag_name, flag in (("centered", centered), ("eps_inside_sqrt", eps_inside_sqrt)):
-            if not isinstance(flag, bool):
-                raise TypeError(f"{flag_name} must be True or False, got {flag!r}")
-        self.centered = centered
-        self.eps_inside_sqrt = eps_inside_sqrt
-        self._hyper = {"lr": self.lr, "rho": self.rho, "eps": self.eps, "centered": centered,
-                       "momentum": self.momentum, "eps_inside_sqrt": eps_inside_sqrt}
+        self.momentum = _validate.decay_rate("momentum", momentum)
+        self.centered = _validate.flag("centered", centered)
+        self.eps_inside_sqrt = _validate.flag("eps_inside_sqrt", eps_inside_sqrt)
+        self._hyper = {"lr": self.lr, "rho": self.rho, "eps": self.eps, "centered": self.centered,
+                       "momentum": self.momentum, "eps_inside_sqrt": self.eps_inside_sqrt}
 
-    def init(self, x0):
-        return RMSPropState(s=self._zeros(x0), g_avg=self._zeros(x0), velocity=self._zeros(x0))
+    def _init(self, shape):
+        return RMSPropState(s=np.zeros(shape), g_avg=np.zeros(shape), velocity=np.zeros(shape))
 
     def _denominator(self, s, g_avg):
         # s - g_avg^2 is a variance, never negative in exact arithmetic; rounding can push it
@@ -218,18 +313,17 @@ class RMSProp(Optimizer):
             return np.sqrt(spread + self.eps)
         return np.sqrt(spread) + self.eps
 
-    def step(self, grad, state):
-        g = self._grad(grad, state.s)
+    def _step(self, g, state):
         s = self.rho * state.s + (1 - self.rho) * g * g
         g_avg = state.g_avg + (1 - self.rho) * (g - state.g_avg) if self.centered else state.g_avg
-        scaled = g / self._denominator(s, g_avg)
+        scaled = _divide(g, self._denominator(s, g_avg), self.eps)
         if self.momentum > 0:
             velocity = self.momentum * state.velocity + scaled
             return self.lr * velocity, RMSPropState(s, g_avg, velocity)
         return self.lr * scaled, RMSPropState(s, g_avg, state.velocity)
 
-    def effective_lr(self, state):
-        return self.lr / self._denominator(state.s, state.g_avg)
+    def _effective_lr(self, state):
+        return _divide(self.lr / (1 - self.momentum), self._denominator(state.s, state.g_avg), self.eps)
 
 
 class Adam(Optimizer):
@@ -246,39 +340,38 @@ class Adam(Optimizer):
     """
 
     name = "Adam"
+    State = AdamState
+    squares_gradient = True
 
     def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8, bias_correction=True):
         self.lr = _validate.positive("lr", lr)
-        self.beta1 = _validate.unit_interval("beta1", beta1)
-        self.beta2 = _validate.unit_interval("beta2", beta2)
+        self.beta1 = _validate.decay_rate("beta1", beta1)
+        self.beta2 = _validate.decay_rate("beta2", beta2)
         self.eps = _validate.nonnegative("eps", eps)
-        if not isinstance(bias_correction, bool):
-            raise TypeError(f"bias_correction must be True or False, got {bias_correction!r}")
-        self.bias_correction = bias_correction
+        self.bias_correction = _validate.flag("bias_correction", bias_correction)
         self._hyper = {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps,
-                       "bias_correction": bias_correction}
+                       "bias_correction": self.bias_correction}
 
-    def init(self, x0):
-        return AdamState(m=self._zeros(x0), v=self._zeros(x0), t=0)
+    def _init(self, shape):
+        return AdamState(m=np.zeros(shape), v=np.zeros(shape), t=0)
 
     def _corrections(self, t):
-        if not self.bias_correction or t == 0:
+        if not self.bias_correction or t == 0:  # at t = 0 nothing has been averaged: v is still 0
             return 1.0, 1.0
         return 1 - self.beta1 ** t, 1 - self.beta2 ** t
 
-    def step(self, grad, state):
-        g = self._grad(grad, state.m)
+    def _step(self, g, state):
         t = state.t + 1
         m = self.beta1 * state.m + (1 - self.beta1) * g
         v = self.beta2 * state.v + (1 - self.beta2) * g * g
         c1, c2 = self._corrections(t)
         m_hat, v_hat = m / c1, v / c2
-        return self.lr * m_hat / (np.sqrt(v_hat) + self.eps), AdamState(m, v, t)
+        return _divide(self.lr * m_hat, np.sqrt(v_hat) + self.eps, self.eps), AdamState(m, v, t)
 
-    def effective_lr(self, state):
-        """``lr / (sqrt(v_hat) + eps)``: the factor applied to the corrected first moment."""
+    def _effective_lr(self, state):
+        """``lr / (sqrt(v_hat) + eps)``: the factor applied to the corrected first moment ``m_hat``."""
         _, c2 = self._corrections(state.t)
-        return self.lr / (np.sqrt(state.v / c2) + self.eps)
+        return _divide(self.lr, np.sqrt(state.v / c2) + self.eps, self.eps)
 
 
 OPTIMIZERS = {cls.name: cls for cls in (GradientDescent, Momentum, AdaGrad, RMSProp, Adam)}

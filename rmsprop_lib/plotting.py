@@ -24,13 +24,15 @@ combine panels and a test can inspect the artists::
 import numbers
 import zlib
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import Colormap, ListedColormap, is_color_like
 
-from .objectives import Objective
+from . import _validate
+from .objectives import MAX_GRID_SIZE, Objective
 from .optimizers import Optimizer
 from .run import Trace
 
@@ -93,23 +95,15 @@ def _check_objective(objective):
     return objective
 
 
-def _check_bounds(bounds):
-    try:
-        (x0, x1), (y0, y1) = bounds
-        x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"bounds must be ((xmin, xmax), (ymin, ymax)), got {bounds!r}") from exc
-    if not all(np.isfinite([x0, x1, y0, y1])) or not (x0 < x1 and y0 < y1):
-        raise ValueError(f"bounds must be finite with xmin < xmax and ymin < ymax, got {bounds!r}")
-    return (x0, x1), (y0, y1)
+def _check_grid_size(n):
+    return _validate.count("n", n, minimum=2, maximum=MAX_GRID_SIZE)
 
 
-def _check_count(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+def _check_cmap(cmap):
+    if isinstance(cmap, Colormap) or (isinstance(cmap, str) and cmap in matplotlib.colormaps):
+        return cmap
+    raise ValueError(f"cmap must be a matplotlib colour map or the name of one, such as 'viridis', "
+                     f"got {_validate.show(cmap)}")
 
 
 def _axes(ax, three_d=False):
@@ -150,9 +144,7 @@ def _styles(traces, colors):
     else:
         if isinstance(colors, str):
             colors = [colors] * len(traces)
-        colors = list(colors)
-        if len(colors) != len(traces):
-            raise ValueError(f"colors must give one colour per trace ({len(traces)}), got {len(colors)}")
+        colors = _check_colors(colors, len(traces))
     seen = {}
     styles = []
     for color in colors:
@@ -160,6 +152,21 @@ def _styles(traces, colors):
         seen[color] = k + 1
         styles.append((color, LINESTYLES[k % len(LINESTYLES)]))
     return styles
+
+
+def _check_colors(colors, n):
+    """One matplotlib colour per trace (a single colour string is repeated)."""
+    if isinstance(colors, str):
+        colors = [colors] * n
+    if not isinstance(colors, (list, tuple)):
+        raise TypeError(f"colors must be a list of colours, one per trace, got {_validate.show(colors)}")
+    if len(colors) != n:
+        raise ValueError(f"colors must give one colour per trace ({n}), got {len(colors)}")
+    for i, color in enumerate(colors):
+        if not is_color_like(color):
+            raise ValueError(f"colors[{i}] must be a matplotlib colour such as 'black' or '#0072B2', "
+                             f"got {_validate.show(color)}")
+    return list(colors)
 
 
 def _label(trace):
@@ -178,10 +185,10 @@ def plot_surface(objective, ax=None, bounds=None, n=100, log=False, cmap="viridi
     A new 3-D axes is made when ``ax`` is None; a given ``ax`` must be 3-D.
     """
     objective = _check_objective(objective)
-    bounds = _check_bounds(objective.bounds if bounds is None else bounds)
-    n = _check_count("n", n, 2)
-    if not isinstance(log, bool):
-        raise TypeError(f"log must be True or False, got {log!r}")
+    bounds = _validate.bounds("bounds", objective.bounds if bounds is None else bounds)
+    n = _check_grid_size(n)
+    log = _validate.flag("log", log)
+    cmap = _check_cmap(cmap)
     ax = _axes(ax, three_d=True)
     X, Y, Z = objective.grid(n, bounds)
     zlabel = "f(x, y)"
@@ -215,11 +222,11 @@ def _auto_bounds(objective, traces, margin=0.05):
 def _contour_levels(Z, levels, log_levels):
     """Contour levels: ``levels`` values, log-spaced above the lowest value when the range is large."""
     if not isinstance(levels, numbers.Integral) or isinstance(levels, bool):
-        levels = np.asarray(levels, dtype=float)
+        levels = _validate.finite_array("levels", levels)
         if levels.ndim != 1 or levels.size < 2 or np.any(np.diff(levels) <= 0):
             raise ValueError("levels must be a whole number >= 2 or an increasing list of at least 2 values")
         return levels
-    levels = _check_count("levels", levels, 2)
+    levels = _validate.count("levels", levels, minimum=2, maximum=1000)
     zmin, zmax = float(np.min(Z)), float(np.max(Z))
     span = zmax - zmin
     if span <= 0:
@@ -257,14 +264,18 @@ def plot_contour(objective, traces=(), ax=None, bounds=None, levels=30, log_leve
     """
     objective = _check_objective(objective)
     traces = _traces(traces, allow_empty=True)
+    show_minima = _validate.flag("show_minima", show_minima)
+    show_start = _validate.flag("show_start", show_start)
+    filled = _validate.flag("filled", filled)
+    n = _check_grid_size(n)
     for i, trace in enumerate(traces):
         if trace.xs.ndim != 2 or trace.xs.shape[1] != 2:
             raise ValueError(f"traces[{i}] must be a run on a 2-D objective (xs of shape (k, 2)), got {trace.xs.shape}")
     styles = _styles(traces, colors)
-    bounds = _auto_bounds(objective, traces) if bounds is None else _check_bounds(bounds)
+    bounds = _auto_bounds(objective, traces) if bounds is None else _validate.bounds("bounds", bounds)
     ax = _axes(ax)
 
-    X, Y, Z = objective.grid(_check_count("n", n, 2), bounds)
+    X, Y, Z = objective.grid(n, bounds)
     lv = _contour_levels(Z, levels, log_levels)
     if filled:
         contour = ax.contourf(X, Y, Z, levels=lv, cmap=CONTOUR_CMAP, extend="max")
@@ -321,12 +332,9 @@ def plot_loss(traces, ax=None, log=True, min_value=None, colors=None):
     the optimum, which a log scale shows best. x is the step: 0 is the start point.
     """
     traces = _traces(traces, allow_empty=False)
-    if not isinstance(log, bool):
-        raise TypeError(f"log must be True or False, got {log!r}")
+    log = _validate.flag("log", log)
     if min_value is not None:
-        if isinstance(min_value, bool) or not isinstance(min_value, numbers.Real) or not np.isfinite(min_value):
-            raise TypeError(f"min_value must be a finite number or None, got {min_value!r}")
-        min_value = float(min_value)
+        min_value = _validate.number("min_value", min_value)
     styles = _styles(traces, colors)
     ax = _axes(ax)
     lines = []
@@ -358,12 +366,7 @@ def plot_effective_lr(traces, ax=None, coordinates=None, colors=None):
     Returns the lines, trace by trace and coordinate by coordinate.
     """
     traces = _traces(traces, allow_empty=False)
-    if colors is None:
-        colors = [color_for(t) for t in traces]
-    else:
-        colors = [colors] * len(traces) if isinstance(colors, str) else list(colors)
-        if len(colors) != len(traces):
-            raise ValueError(f"colors must give one colour per trace ({len(traces)}), got {len(colors)}")
+    colors = [color_for(t) for t in traces] if colors is None else _check_colors(colors, len(traces))
     dims = {int(np.prod(t.xs.shape[1:])) for t in traces}
     dim = min(dims)
     if coordinates is None:
@@ -377,14 +380,14 @@ def plot_effective_lr(traces, ax=None, coordinates=None, colors=None):
         coordinates = list(coordinates)
         for c in coordinates:
             if isinstance(c, bool) or not isinstance(c, numbers.Integral) or not 0 <= c < dim:
-                raise ValueError(f"coordinates must be indices in [0, {dim - 1}], got {c!r}")
+                raise ValueError(f"coordinates must be indices in [0, {dim - 1}], got {_validate.show(c)}")
         if not coordinates:
             raise ValueError("coordinates must name at least one coordinate")
     names = ["x", "y"] if dim == 2 else [f"x{i + 1}" for i in range(dim)]
     ax = _axes(ax)
     lines = []
     for trace, color in zip(traces, colors):
-        lrs = np.asarray(trace.effective_lrs, dtype=float).reshape(len(trace.effective_lrs), -1)
+        lrs = trace.effective_lrs.reshape(trace.steps, trace.xs[0].size)  # also for a run of 0 steps
         steps = np.arange(1, len(lrs) + 1)
         for j, c in enumerate(coordinates):
             label = f"{trace.label}, {names[c]}" if len(coordinates) > 1 else trace.label
@@ -411,7 +414,7 @@ def animate(objective, traces, ax=None, interval=50, **contour_options):
     ``anim.drawn``.
     """
     traces = _traces(traces, allow_empty=False)
-    interval = _check_count("interval", interval, 1)
+    interval = _validate.count("interval", interval, minimum=1, maximum=60_000)
     ax = _axes(ax)
     drawn = plot_contour(objective, traces, ax=ax, **contour_options)
     lines = drawn["trajectories"]

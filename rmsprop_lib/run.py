@@ -1,5 +1,7 @@
 """Run an optimizer on an objective and keep everything a plot needs."""
+import copy
 import math
+import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -12,6 +14,24 @@ from .optimizers import Optimizer
 #: A run whose coordinates grow past this size is stopped and reported as diverged.
 DIVERGENCE_LIMIT = 1e10
 
+#: The most updates one run may take (``minimize``'s ``steps``, ``fit``'s epochs times batches):
+#: about 3 minutes of a 2-D run on a laptop.
+MAX_STEPS = 10_000_000
+
+#: The most memory a run's history may need (its points, gradients, updates, values and
+#: effective learning rates): 2 GiB.
+MAX_HISTORY_BYTES = 2 * 1024**3
+
+
+def check_history(steps, numbers_per_step, name="steps"):
+    """Refuse a run whose history would need more than ``MAX_HISTORY_BYTES`` (8 bytes a number)."""
+    needed = (steps + 1) * numbers_per_step * 8
+    if needed > MAX_HISTORY_BYTES:
+        most = MAX_HISTORY_BYTES // (numbers_per_step * 8) - 1
+        raise ValueError(f"{name} is too large: keeping the history of {steps:,} updates would need "
+                         f"{needed / 1e9:.1f} GB (at most {MAX_HISTORY_BYTES / 1e9:.1f} GB); with this many "
+                         f"parameters take at most {most:,} updates")
+
 
 @dataclass
 class Trace:
@@ -19,7 +39,12 @@ class Trace:
 
     ``xs`` includes the start point (``steps + 1`` rows, fewer if the run stopped early);
     ``fs[k] = f(xs[k])``; ``grads[k]`` and ``effective_lrs[k]`` belong to step k.
-    ``status`` is ``"max_steps"``, ``"converged"`` (gradient norm <= tol) or ``"diverged"``.
+    ``status`` is ``"max_steps"``, ``"converged"`` (gradient norm <= tol: a stationary point,
+    which may also be a saddle) or ``"diverged"`` (see ``minimize``).
+
+    The optimizer's states are not kept during the run (they would cost more memory than the
+    rest of the history): ``states`` and ``effective_lrs`` are recomputed from ``grads`` the
+    first time they are read, by the same rule, so they are exactly those of the run.
     """
 
     xs: np.ndarray
@@ -30,21 +55,50 @@ class Trace:
     label: str
     optimizer: str
     objective: str
-    #: The optimizer's state after each step (kept by reference: no copy is made).
-    states: list = field(default_factory=list, repr=False)
-    #: The optimizer object that ran, to compute ``effective_lrs`` from ``states``.
+    #: A copy of the optimizer that ran, to recompute ``states`` and ``effective_lrs`` from ``grads``.
     rule: Optimizer = field(default=None, repr=False)
+
+    def _replay(self):
+        """The optimizer's state after each step, recomputed from the gradients of the run."""
+        state = self.rule._init(self.xs.shape[1:])
+        for g in self.grads:
+            _, state = self.rule._step(g, state)
+            yield state
 
     @cached_property
     def effective_lrs(self):
-        """The per-coordinate step size after each step, shaped like ``updates``.
+        """The per-coordinate effective learning rate after each step, shaped like ``updates``.
 
-        Computed from ``states`` the first time it is read, so runs that never plot it do not pay for it.
+        See ``Optimizer.effective_lr``; computed the first time it is read.
         """
-        shape = self.xs.shape[1:]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            rows = [np.broadcast_to(self.rule.effective_lr(state), shape) for state in self.states]
-        return np.array(rows, dtype=float).reshape((len(rows),) + shape)
+        out = np.empty(self.updates.shape)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for k, state in enumerate(self._replay()):
+                out[k] = self.rule._effective_lr(state)
+        return out
+
+    @cached_property
+    def states(self):
+        """The optimizer's state after each step, as ONE state whose array fields are stacked.
+
+        Each array field gets a leading axis of length ``steps`` (``states.s[k]`` is s after step k);
+        Adam's ``t`` becomes an array of counts; GradientDescent's ``shape`` stays the parameters' shape.
+        Computed the first time it is read.
+        """
+        rows = {name: [] for name in self.rule.State._fields}
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for state in self._replay():
+                for name, value in zip(state._fields, state):
+                    rows[name].append(value)
+        stacked = {}
+        for name, values in rows.items():
+            if name == "shape":
+                stacked[name] = self.xs.shape[1:]
+            elif name == "t":
+                stacked[name] = np.array(values, dtype=int)
+            else:
+                stacked[name] = np.array(values, dtype=float).reshape(self.updates.shape)
+        return self.rule.State(**stacked)
 
     @property
     def steps(self):
@@ -73,53 +127,110 @@ def _within_limit(x):
     return np.vdot(x, x) <= DIVERGENCE_LIMIT**2 or bool(np.abs(x).max() <= DIVERGENCE_LIMIT)
 
 
+def _gradient(objective, x):
+    """The objective's gradient at x, checked to be a float array shaped like x (NaN and inf allowed)."""
+    try:
+        g = objective.gradient(x)
+    except ValueError as exc:
+        if "read-only" in str(exc):
+            raise ValueError(f"the gradient of objective {objective.name!r} must not change its input x "
+                             "(compute the result into a new array)") from exc
+        raise
+    if type(g) is np.ndarray and g.dtype == np.float64 and g.shape == x.shape:
+        return g
+    return _validate.real_array(f"the gradient of objective {objective.name!r}", g, shape=x.shape)
+
+
+def _value(objective, x):
+    """The objective's value at x, checked to be one real number (NaN and inf allowed)."""
+    try:
+        f = objective.f(x)
+    except ValueError as exc:
+        if "read-only" in str(exc):
+            raise ValueError(f"the function of objective {objective.name!r} must not change its input x") from exc
+        raise
+    if type(f) in (float, np.float64):
+        return float(f)
+    if (isinstance(f, numbers.Real) and not isinstance(f, (bool, np.bool_))) or \
+            (isinstance(f, np.ndarray) and f.shape == () and f.dtype.kind in "iuf"):
+        try:
+            return float(f)
+        except OverflowError:  # a Python int beyond float64
+            return math.inf
+    raise TypeError(f"the function of objective {objective.name!r} must return one real number per point, "
+                    f"got {_validate.show(f)}")
+
+
 def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
     """Take up to ``steps`` updates of ``optimizer`` on ``objective`` from ``x0``.
 
     Stops early with status ``"converged"`` when the gradient norm drops to ``tol`` or below,
-    and with ``"diverged"`` when f stops being finite or a coordinate exceeds
-    ``DIVERGENCE_LIMIT`` (the non-finite point is not recorded, and no overflow warning is shown).
-    ``x0`` defaults to the objective's suggested start; ``label`` (for legends) to the optimizer's name.
+    and with ``"diverged"`` when a coordinate exceeds ``DIVERGENCE_LIMIT``, f or the gradient stops
+    being finite, or the gradient grows too large for the rule to square (above
+    ``MAX_SQUARED_ENTRY`` for AdaGrad, RMSProp and Adam); the point that failed is not recorded and
+    no overflow warning is shown. ``x0`` defaults to the objective's suggested start; ``label``
+    (for legends, a string or a number) to the optimizer's name. ``steps`` is at most ``MAX_STEPS``.
+
+    The objective's functions are called with a read-only x: one that tries to change its input
+    gets a clear error instead of silently corrupting the run.
     """
     if not isinstance(objective, Objective):
         raise TypeError(f"objective must be an Objective (see rmsprop_lib.objectives), got {type(objective).__name__}")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an optimizer such as RMSProp(lr=0.1), got {type(optimizer).__name__}")
     x = _validate.finite_array("x0", objective.start if x0 is None else x0)
-    steps = _validate.count("steps", steps)
+    steps = _validate.count("steps", steps, maximum=MAX_STEPS)
     if tol is not None:
         tol = _validate.nonnegative("tol", tol)
+    if label is not None and (isinstance(label, bool) or not isinstance(label, (str, numbers.Number))):
+        raise TypeError(f"label must be a string (or a number), got {type(label).__name__} {_validate.show(label)}")
     if objective.dim is not None and x.shape != (objective.dim,):
-        raise ValueError(f"x0 must have shape ({objective.dim},) for {objective.name}, got {x.shape}")
+        raise ValueError(f"x0 must have shape ({objective.dim},) for {objective.name}, got shape {x.shape}")
+    check_history(steps, 4 * x.size + 1)
 
     objective.reset()
-    state = optimizer.init(x)
-    xs, fs, grads, updates, states = [x], [float(objective.value(x))], [], [], []
-    status = "max_steps"
+    rule = copy.copy(optimizer)  # the trace recomputes states from it: later changes must not matter
+    state = rule._init(x.shape)
+    x.flags.writeable = False
+    xs = np.empty((steps + 1,) + x.shape)
+    fs = np.empty(steps + 1)
+    grads = np.empty((steps,) + x.shape)
+    updates = np.empty((steps,) + x.shape)
+    xs[0] = x
+    fs[0] = _value(objective, x)
+    status, k = "max_steps", 0  # k: updates taken
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(steps):
-            g = objective.grad(x)
-            if tol is not None and np.linalg.norm(g) <= tol:
+            g = _gradient(objective, x)
+            gg = np.vdot(g, g)
+            if not (gg <= 1e300 or rule._usable(g)):
+                status = "diverged"
+                break
+            if tol is not None and math.sqrt(gg) <= tol:
                 status = "converged"
                 break
-            update, state = optimizer.step(g, state)
+            update, state = rule._step(g, state)
             x_new = x - update
-            f_new = float(objective.value(x_new))
-            if not (math.isfinite(f_new) and _within_limit(x_new)):
+            if not _within_limit(x_new):
+                status = "diverged"
+                break
+            x_new.flags.writeable = False
+            f_new = _value(objective, x_new)
+            if not math.isfinite(f_new):
                 status = "diverged"
                 break
             x = x_new
-            grads.append(g)
-            updates.append(update)
-            states.append(state)
-            xs.append(x)
-            fs.append(f_new)
+            grads[k] = g
+            updates[k] = update
+            k += 1
+            xs[k] = x
+            fs[k] = f_new
 
-    def stack(rows):
-        return np.array(rows, dtype=float).reshape((len(rows),) + x.shape)
+    def keep(array, n):
+        return array if n == len(array) else array[:n].copy()  # a copy frees the unused rows
 
     return Trace(
-        xs=stack(xs), fs=np.array(fs), grads=stack(grads), updates=stack(updates),
+        xs=keep(xs, k + 1), fs=keep(fs, k + 1), grads=keep(grads, k), updates=keep(updates, k),
         status=status, label=optimizer.name if label is None else str(label),
-        optimizer=optimizer.name, objective=objective.name, states=states, rule=optimizer,
+        optimizer=optimizer.name, objective=objective.name, rule=rule,
     )

@@ -350,11 +350,11 @@ def test_a_smaller_last_batch_breaks_the_cancellation():
     assert np.max(np.abs(a.thetas[4] - b.thetas[4])) > 1e-2            # the 4-point batch does not
 
 
-def test_stopping_rule_ends_the_fit_as_converged():
+def test_stopping_rule_ends_the_fit_as_stopped():
     X, y = make_linear_data(seed=0)
     opt = RMSProp(0.1, eps=1e-5, eps_inside_sqrt=True)
     result = fit(opt, X, y, epochs=1000, batch_size=32, seed=1, stop=LossChange(1e-3))
-    assert result.status == "converged" and result.epochs < 1000
+    assert result.status == "stopped" and result.epochs < 1000
     last = result.epoch_losses
     assert abs(last[-1] - last[-2]) < 1e-3
     assert all(abs(a - b) >= 1e-3 for a, b in zip(last[:-2], last[1:-1]))
@@ -393,7 +393,7 @@ def test_start_point_and_repr():
     ({"epochs": -5}, ValueError, "epochs must be >= 1"),
     ({"epochs": 10.5}, TypeError, "epochs must be a whole number"),
     ({"epochs": None}, TypeError, "epochs must be a whole number"),
-    ({"theta0": [1.0, 2.0, 3.0]}, ValueError, r"theta must have shape \(2,\)"),
+    ({"theta0": [1.0, 2.0, 3.0]}, ValueError, r"theta0 must have shape \(2,\)"),
     ({"theta0": [np.inf, 0.0]}, ValueError, "finite"),
     ({"gradient_scale": "m"}, ValueError, r"gradient_scale must be one of \['batch', 'data'\]"),
     ({"batch_size": 10, "last_batch": "pad"}, ValueError, "last_batch must be one of"),

@@ -173,7 +173,7 @@ def test_get_objective():
 
 @pytest.mark.parametrize("name", ["bowll", "Bowl", "noisy_", "noisy_nothing", ""])
 def test_get_objective_unknown_name(name):
-    with pytest.raises(ValueError, match=r"unknown objective .*choose one of .*bowl"):
+    with pytest.raises(ValueError, match=r"unknown objective .*name must be one of .*bowl"):
         get_objective(name)
 
 

@@ -24,7 +24,7 @@ def close(actual, expected):
 # The state NamedTuples are a contract (DESIGN.md): field names exactly as documented.
 
 @pytest.mark.parametrize("state_cls, fields", [
-    (GradientDescentState, ()),
+    (GradientDescentState, ("shape",)),
     (MomentumState, ("velocity",)),
     (AdaGradState, ("s",)),
     (RMSPropState, ("s", "g_avg", "velocity")),
@@ -36,7 +36,7 @@ def test_state_field_names(state_cls, fields):
 
 def test_init_returns_documented_state_types_of_zeros():
     x0 = np.array([1.5, -2.0, 3.0])
-    assert GradientDescent(0.1).init(x0) == GradientDescentState()
+    assert GradientDescent(0.1).init(x0) == GradientDescentState(shape=(3,))
     m = Momentum(0.1).init(x0)
     assert isinstance(m, MomentumState) and np.array_equal(m.velocity, np.zeros(3))
     a = AdaGrad(0.1).init(x0)
@@ -82,8 +82,10 @@ def test_gradient_descent_step_by_hand():
     state = opt.init(np.zeros(2))
     update, new_state = opt.step(np.array([4.0, -2.0]), state)
     close(update, [1.0, -0.5])  # 0.25 * 4, 0.25 * -2
-    assert new_state == GradientDescentState()
-    assert opt.effective_lr(new_state) == 0.25
+    assert new_state == GradientDescentState(shape=(2,))
+    lr = opt.effective_lr(new_state)
+    assert isinstance(lr, np.ndarray) and lr.dtype == np.float64
+    close(lr, [0.25, 0.25])
 
 
 def test_gradient_descent_rejects_a_foreign_state():
@@ -103,7 +105,8 @@ def test_momentum_steps_by_hand():
     u2, state = opt.step(np.array([2.0, 0.0]), state)
     close(state.velocity, [2.5, 1.0])  # 0.5 * [1, 2] + [2, 0]
     close(u2, [0.25, 0.1])
-    close(opt.effective_lr(state), [0.1, 0.1])
+    # a steady gradient g builds the velocity g (1 + mu + mu^2 + ...) = g / (1 - mu) = 2 g: lr * 2
+    close(opt.effective_lr(state), [0.2, 0.2])
 
 
 def test_nesterov_steps_by_hand():
