@@ -53,6 +53,7 @@ html_theme_options = {
     "show_toc_level": 2,
     "navbar_persistent": [],              # the sidebar has the search field already
 }
+html_context = {"default_mode": "light"}  # the figures are drawn on white; the reader can switch
 html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html",
                         "download-zip.html"]}
 html_additional_pages = {"index": "redirect.html"}   # the site's address opens notebook 00

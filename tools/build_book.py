@@ -93,11 +93,11 @@ def _check_out(out):
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise ValueError(f"out must be a folder for the website; {out} is a file")
+    if ROOT.is_relative_to(out) or out in (ROOT / "notebooks", BOOK):
+        raise ValueError(f"out must not be the checkout or one of its source folders, got {out}")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise ValueError(f"out must be a new or empty folder, or one this command built before; "
                          f"{out} has other files (they would be replaced)")
-    if out == ROOT or ROOT.is_relative_to(out) or out in (ROOT / "notebooks", BOOK):
-        raise ValueError(f"out must not be the checkout or one of its source folders, got {out}")
     return out
 
 
