@@ -152,7 +152,9 @@ def test_page_shows_the_stored_notebook(site, path):
     if expected["has_math"]:
         assert soup.select(".math"), f"{path.stem}: no maths on the page"
         scripts = [s["src"] for s in soup.find_all("script", src=True) if "mathjax" in s["src"].lower()]
-        assert len(scripts) == 1 and local_target(html, scripts[0].split("?")[0]).is_file(), scripts
+        targets = [local_target(html, src.split("?")[0]) for src in scripts]
+        assert len(targets) == 1 and targets[0] is not None and targets[0].is_file(), \
+            f"{path.stem}: MathJax must be one file of the site itself, got {scripts}"
     solutions = soup.select("details.hide.above-input")
     assert len(solutions) == expected["hidden"]
     assert all(not d.has_attr("open") for d in solutions)
@@ -249,6 +251,14 @@ def test_build_refuses_a_mathjax_folder_without_mathjax(tmp_path):
         build_book.find_mathjax(tmp_path)
     with pytest.raises(ValueError, match="mathjax must be a folder"):
         build_book.find_mathjax("")
+    es5 = tmp_path / "node_modules" / "mathjax" / "es5"
+    es5.mkdir(parents=True)
+    (es5 / "tex-chtml.js").write_text("")
+    (es5.parent / "package.json").write_text('{"version": "2.7.9"}')
+    with pytest.raises(ValueError, match="mathjax must hold MathJax 3.*has version 2.7.9"):
+        build_book.find_mathjax(tmp_path)
+    (es5.parent / "package.json").write_text('{"version": "3.2.2"}')
+    assert build_book.find_mathjax(tmp_path) == es5
 
 
 def test_build_without_npm_or_mathjax_says_what_to_do(tmp_path, monkeypatch):

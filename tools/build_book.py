@@ -59,6 +59,13 @@ def _cache_dir():
     return Path(base) / "rmsprop_lib" / "book-assets"
 
 
+def _version(es5):
+    try:
+        return json.loads((es5.parent / "package.json").read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError):
+        return None
+
+
 def find_mathjax(assets=None):
     """The ``es5`` folder of MathJax 3: from ``assets`` (an npm prefix), else the cache (npm runs once)."""
     if assets is not None:
@@ -69,20 +76,35 @@ def find_mathjax(assets=None):
         if not (es5 / "tex-chtml.js").is_file():
             raise ValueError(f"mathjax must be a folder where 'npm install --prefix DIR {MATHJAX_PACKAGE}' was run; "
                              f"{es5 / 'tex-chtml.js'} does not exist")
+        if not str(_version(es5)).startswith("3."):
+            raise ValueError(f"mathjax must hold MathJax 3 ({MATHJAX_PACKAGE}), {assets} has version {_version(es5)}")
         return es5
     dest = _cache_dir()
     es5 = dest / "node_modules" / "mathjax" / "es5"
-    if not (es5 / "tex-chtml.js").is_file():
+    if not (es5 / "tex-chtml.js").is_file() or _version(es5) != MATHJAX_PACKAGE.split("@")[1]:
         npm = shutil.which("npm")
         if npm is None:
             raise BuildError(f"the website needs MathJax: install npm, or run 'npm install --prefix DIR "
                              f"{MATHJAX_PACKAGE}' on a machine that has it and pass --mathjax DIR")
-        dest.mkdir(parents=True, exist_ok=True)
+        dest.parent.mkdir(parents=True, exist_ok=True)
         print(f"build_book: fetching {MATHJAX_PACKAGE} with npm into {dest} (once)", flush=True)
-        done = subprocess.run([npm, "install", "--prefix", str(dest), "--no-audit", "--no-fund", "--silent",
-                               MATHJAX_PACKAGE], capture_output=True, text=True)
-        if done.returncode != 0 or not (es5 / "tex-chtml.js").is_file():
-            raise BuildError(f"'npm install --prefix {dest} {MATHJAX_PACKAGE}' failed:\n{done.stderr[-2000:]}")
+        # Into a fresh folder first, then renamed: two builds at once never share a half-installed copy.
+        fresh = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+        fresh.chmod(0o755)
+        try:
+            done = subprocess.run([npm, "install", "--prefix", str(fresh), "--no-audit", "--no-fund", "--silent",
+                                   MATHJAX_PACKAGE], capture_output=True, text=True)
+            if done.returncode != 0 or not (fresh / es5.relative_to(dest) / "tex-chtml.js").is_file():
+                raise BuildError(f"'npm install --prefix DIR {MATHJAX_PACKAGE}' failed:\n{done.stderr[-2000:]}")
+            if dest.exists():
+                shutil.rmtree(dest)          # an incomplete copy, or another version
+            try:
+                fresh.rename(dest)
+            except OSError:                  # another build got there first
+                if not (es5 / "tex-chtml.js").is_file():
+                    raise
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
     return es5
 
 
@@ -194,7 +216,8 @@ def build(out=DEFAULT_OUT, mathjax=None, notebooks_dir=None, quiet=True):
                 command.insert(3, "-q")
             done = subprocess.run(command, env=env, capture_output=quiet, text=True)
             if done.returncode != 0:
-                detail = (done.stderr or "")[-4000:] if quiet else ""
+                # Name the checkout's files, not their copies in the staging folder.
+                detail = (done.stderr or "").replace(f"{src}{os.sep}", "")[-4000:] if quiet else ""
                 raise BuildError(f"Sphinx failed (exit status {done.returncode}):\n{detail}")
             write_zip(html / zip_name, snapshot, zip_name.removesuffix(".zip"))
             (html / MARKER).write_text("Built by tools/build_book.py; the next build replaces this folder.\n")
