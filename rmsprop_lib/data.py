@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _validate
 from .optimizers import Optimizer
-from .run import DIVERGENCE_LIMIT, MAX_STEPS, check_history
+from .run import DIVERGENCE_LIMIT, MAX_STEPS, _check_history
 
 #: The most data points ``make_linear_data`` makes and ``MiniBatches`` shuffles (80 MB per column).
 MAX_POINTS = 10_000_000
@@ -48,13 +48,15 @@ def make_linear_data(n=100, intercept=4.0, slope=3.0, x_range=(0.0, 2.0), noise=
     high = _validate.number("x_range[1]", x_range[1])
     if not low < high:
         raise ValueError(f"x_range must have low < high, got {_validate.show(x_range)}")
+    if not np.isfinite(high - low):
+        raise ValueError(f"x_range must span less than 1.8e308 (high - low must be finite), got {_validate.show(x_range)}")
     rng = np.random.default_rng(seed)
     with np.errstate(over="ignore", invalid="ignore"):
         x = rng.uniform(low, high, size=n)
         y = intercept + slope * x + noise * rng.standard_normal(n)
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
-        raise ValueError("x_range, intercept, slope and noise are too large: the data overflow float64 "
-                         "(keep them far below 1e308)")
+        raise ValueError("x_range, intercept, slope and noise must be far below 1e308: the data they give "
+                         "overflow float64")
     return np.column_stack([np.ones(n), x]), y
 
 
@@ -87,7 +89,8 @@ def _theta(name, theta, d):
 def _finite_result(what, value):
     """``value``, after checking that computing it did not overflow float64."""
     if not np.isfinite(value).all():
-        raise ValueError(f"the {what} overflows float64: X, y or theta are too large (rescale the data)")
+        raise ValueError(f"X, y and theta must be small enough for the {what} to fit in float64 "
+                         "(it overflows): rescale the data")
     return value
 
 
@@ -168,6 +171,7 @@ def minibatches(X, y, batch_size, epochs=1, seed=0, shuffle=True, last_batch="ke
 
 def check_batch_size(batch_size, n):
     """A whole number in [1, n]."""
+    n = _validate.count("n", n, minimum=1, maximum=MAX_POINTS)
     batch_size = _validate.count("batch_size", batch_size, minimum=None)
     if not 1 <= batch_size <= n:
         raise ValueError(f"batch_size must be between 1 and the number of data points ({n}), "
@@ -209,7 +213,7 @@ class Patience:
     """
 
     def __init__(self, patience=10, min_delta=1e-3):
-        self.patience = _validate.count("patience", patience, minimum=1)
+        self.patience = _validate.count("patience", patience, minimum=1, maximum=MAX_STEPS)
         self.min_delta = _validate.nonnegative("min_delta", min_delta)
 
     def __call__(self, losses):
@@ -341,7 +345,7 @@ def fit(optimizer, X, y, epochs=100, batch_size=None, theta0=None, seed=0, shuff
     if total > MAX_STEPS:
         raise ValueError(f"epochs must be at most {MAX_STEPS // per_epoch:,} here: {epochs:,} epochs of "
                          f"{per_epoch} batches would take {total:,} updates (at most {MAX_STEPS:,})")
-    check_history(total, 2 * d + 1, name="epochs")
+    _check_history(total, 2 * d + 1, name="epochs")
 
     state = optimizer._init(theta.shape)
     thetas, lrs, batch_losses = np.empty((total + 1, d)), np.empty((total, d)), np.empty(total)

@@ -53,7 +53,7 @@ class Objective:
             if not callable(getattr(self, name)):
                 raise TypeError(f"{name} must be a function of the points x, got {_validate.show(getattr(self, name))}")
         if self.dim is not None:
-            set_("dim", _validate.count("dim", self.dim, minimum=1))
+            set_("dim", _validate.count("dim", self.dim, minimum=1, maximum=10**9))
         shape = None if self.dim is None else (self.dim,)
         set_("bounds", _validate.bounds("bounds", self.bounds))
         if isinstance(self.minima, (str, bytes)) or not isinstance(self.minima, (tuple, list)):
@@ -267,6 +267,8 @@ class NoisyObjective(Objective):
 
 def with_noise(objective, sigma, seed=0):
     """A copy of ``objective`` whose gradients carry Gaussian noise of size ``sigma`` (seeded)."""
+    if not isinstance(objective, Objective):
+        raise TypeError(f"objective must be an Objective, got {type(objective).__name__}")
     return NoisyObjective(objective, sigma, seed)
 
 

@@ -105,23 +105,31 @@ class Optimizer:
 
     def init(self, x0):
         """The starting state for parameters shaped like ``x0`` (finite real numbers)."""
-        return self._init(_validate.finite_array("x0", x0).shape)
+        state = self._init(_validate.finite_array("x0", x0).shape)
+        self._made = state
+        return state
 
     def step(self, grad, state):
         """Return ``(update, new_state)``; the caller does ``x = x - update``."""
         shape = self._check_state(state)
-        g = _validate.finite_array("grad", grad)
+        if type(grad) is np.ndarray and grad.dtype == np.float64:
+            g = grad  # never modified, so no copy is needed
+        else:
+            g = _validate.finite_array("grad", grad)
         if g.shape != shape:
-            raise ValueError(f"grad has shape {g.shape} but the optimizer state has shape {shape}: "
+            raise ValueError(f"grad must have the shape of the optimizer state, {shape}, got shape {g.shape}: "
                              "call init() with a start point shaped like the parameters")
         if not self._usable(g):
+            _validate.finite_array("grad", g)  # raises for NaN and inf; otherwise the squares are too large
             raise ValueError(f"grad has entries up to {np.abs(g).max():.3g} in size; {self.name} squares them, "
                              f"so they must be at most {MAX_SQUARED_ENTRY:g}: rescale the problem")
         with np.errstate(over="ignore", invalid="ignore"):
             update, new_state = self._step(g, state)
-        if not np.isfinite(update).all():
-            raise ValueError(f"the update overflows float64 (lr = {self.lr:g} times a gradient of size up to "
-                             f"{np.abs(g).max():.3g}): use a smaller lr")
+        if not (np.vdot(update, update) < np.inf or np.isfinite(update).all()):
+            raise ValueError(f"the update is not finite (lr = {self.lr:g}, gradient entries up to "
+                             f"{np.abs(g).max():.3g}): lr must be smaller, and state must be one that "
+                             f"{self.name}.init or step returned, unchanged")
+        self._made = new_state
         return update, new_state
 
     def effective_lr(self, state):
@@ -151,9 +159,17 @@ class Optimizer:
             return False
         return not self.squares_gradient or np.abs(g).max() <= MAX_SQUARED_ENTRY
 
+    _made = None  #: the state the last init or step returned (checked already: no need to check it again)
+
     def _check_state(self, state):
-        """The parameter shape of ``state``, after checking it is a state this optimizer could have made."""
+        """The parameter shape of ``state``, after checking it is a state this optimizer could have made.
+
+        The state the last ``init`` or ``step`` returned is not checked again (only its type), so a
+        run of steps on a million parameters does not pay for reading every state array each step.
+        """
         maker = f"{self.name}.init(x0)"
+        if state is self._made and type(state) is self.State:
+            return state[0] if self.State is GradientDescentState else state[0].shape
         if type(state) is not self.State:
             raise TypeError(f"state must be a {self.State.__name__} made by {maker}, got {type(state).__name__}")
         shape, first = None, None
@@ -172,7 +188,8 @@ class Optimizer:
             if shape is None:
                 shape, first = value.shape, where
             elif value.shape != shape:
-                raise ValueError(f"{where} has shape {value.shape} but {first} has shape {shape}: use {maker}")
+                raise ValueError(f"{where} must have the shape of {first}, {shape}, got shape {value.shape}: "
+                                 f"use {maker}")
             if not np.isfinite(value).all():
                 raise ValueError(f"{where} must contain only finite numbers")
             if field in _SQUARES and (value < 0).any():
@@ -223,7 +240,7 @@ class Momentum(Optimizer):
         self.momentum = _validate.decay_rate("momentum", momentum)
         self.nesterov = _validate.flag("nesterov", nesterov)
         if self.nesterov and self.momentum == 0:
-            raise ValueError("nesterov=True needs momentum > 0")
+            raise ValueError(f"momentum must be > 0 for nesterov=True, got {self.momentum}")
         self._hyper = {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
 
     def _init(self, shape):

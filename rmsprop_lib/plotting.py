@@ -21,6 +21,7 @@ combine panels and a test can inspect the artists::
     plot_contour(bowl, [trace], ax=left)
     plot_loss([trace], ax=right, min_value=bowl.min_value)
 """
+import inspect
 import numbers
 import zlib
 
@@ -100,7 +101,7 @@ def _check_grid_size(n):
 
 
 def _check_cmap(cmap):
-    if isinstance(cmap, Colormap) or (isinstance(cmap, str) and cmap in matplotlib.colormaps):
+    if cmap is None or isinstance(cmap, Colormap) or (isinstance(cmap, str) and cmap in matplotlib.colormaps):
         return cmap
     raise ValueError(f"cmap must be a matplotlib colour map or the name of one, such as 'viridis', "
                      f"got {_validate.show(cmap)}")
@@ -126,7 +127,7 @@ def _traces(traces, allow_empty):
     """A list of Traces; a single Trace is accepted too."""
     if isinstance(traces, Trace):
         return [traces]
-    if traces is None or isinstance(traces, (str, bytes)) or not hasattr(traces, "__iter__"):
+    if not isinstance(traces, (list, tuple)):
         raise TypeError(f"traces must be a Trace or a list of Traces (from minimize), got {type(traces).__name__}")
     traces = list(traces)
     for i, trace in enumerate(traces):
@@ -343,7 +344,7 @@ def plot_loss(traces, ax=None, log=True, min_value=None, colors=None):
         if log and np.any(values < 0):
             what = f"f - min_value (min_value={min_value:g})" if min_value is not None else "f"
             raise ValueError(
-                f"{what} is negative for {trace.label!r}, so it cannot be drawn on a log scale: "
+                f"{what} must be >= 0 to be drawn on a log scale, but is negative for {trace.label!r}: "
                 "pass min_value= (the lowest value of the function) or log=False"
             )
         (line,) = ax.plot(np.arange(len(values)), values, color=color, linestyle=style, linewidth=1.8,
@@ -371,12 +372,14 @@ def plot_effective_lr(traces, ax=None, coordinates=None, colors=None):
     dim = min(dims)
     if coordinates is None:
         if dim > MAX_DEFAULT_COORDINATES:
-            raise ValueError(f"the traces have {dim} coordinates; choose up to a few with coordinates=[0, 1, ...] "
-                             f"(indices in [0, {dim - 1}])")
+            raise ValueError(f"coordinates must be given when the traces have {dim} coordinates: choose a few "
+                             f"with coordinates=[0, 1, ...] (indices in [0, {dim - 1}])")
         coordinates = list(range(dim))
     else:
         if isinstance(coordinates, numbers.Integral):
             coordinates = [coordinates]
+        if not isinstance(coordinates, (list, tuple)):
+            raise TypeError(f"coordinates must be an index or a list of indices, got {_validate.show(coordinates)}")
         coordinates = list(coordinates)
         for c in coordinates:
             if isinstance(c, bool) or not isinstance(c, numbers.Integral) or not 0 <= c < dim:
@@ -415,6 +418,10 @@ def animate(objective, traces, ax=None, interval=50, **contour_options):
     """
     traces = _traces(traces, allow_empty=False)
     interval = _validate.count("interval", interval, minimum=1, maximum=60_000)
+    options = set(inspect.signature(plot_contour).parameters) - {"objective", "traces", "ax"}
+    for key in contour_options:
+        if key not in options:
+            raise TypeError(f"{key} is not an option of plot_contour: the extra options must be among {sorted(options)}")
     ax = _axes(ax)
     drawn = plot_contour(objective, traces, ax=ax, **contour_options)
     lines = drawn["trajectories"]

@@ -23,14 +23,14 @@ MAX_STEPS = 10_000_000
 MAX_HISTORY_BYTES = 2 * 1024**3
 
 
-def check_history(steps, numbers_per_step, name="steps"):
+def _check_history(steps, numbers_per_step, name="steps"):
     """Refuse a run whose history would need more than ``MAX_HISTORY_BYTES`` (8 bytes a number)."""
     needed = (steps + 1) * numbers_per_step * 8
     if needed > MAX_HISTORY_BYTES:
         most = MAX_HISTORY_BYTES // (numbers_per_step * 8) - 1
-        raise ValueError(f"{name} is too large: keeping the history of {steps:,} updates would need "
+        raise ValueError(f"{name} must be smaller: keeping the history of {steps:,} updates would need "
                          f"{needed / 1e9:.1f} GB (at most {MAX_HISTORY_BYTES / 1e9:.1f} GB); with this many "
-                         f"parameters take at most {most:,} updates")
+                         f"parameters at most {most:,} updates fit")
 
 
 @dataclass
@@ -186,7 +186,7 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
         raise TypeError(f"label must be a string (or a number), got {type(label).__name__} {_validate.show(label)}")
     if objective.dim is not None and x.shape != (objective.dim,):
         raise ValueError(f"x0 must have shape ({objective.dim},) for {objective.name}, got shape {x.shape}")
-    check_history(steps, 4 * x.size + 1)
+    _check_history(steps, 4 * x.size + 1)
 
     objective.reset()
     rule = copy.copy(optimizer)  # the trace recomputes states from it: later changes must not matter

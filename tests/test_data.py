@@ -410,3 +410,78 @@ def test_fit_needs_an_optimizer():
     X, y = make_linear_data(n=20)
     with pytest.raises(TypeError, match="optimizer must be an optimizer"):
         fit(0.1, X, y)
+
+
+# --------------------------------------------------------------------------- bad input and overflow
+
+
+@pytest.mark.parametrize("optimizer", [RMSProp(0.1), Adam(0.1), GradientDescent(0.1)], ids=repr)
+def test_data_around_1e200_is_reported_not_silently_stuck(optimizer):
+    # before, RMSProp's s overflowed to inf, every update was 0 and the fit ended "max_steps" at theta0
+    X, y = make_linear_data(n=20, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = fit(optimizer, X * 1e200, y, epochs=10)
+    assert result.status == "diverged" and result.steps == 0
+
+
+def test_losses_that_overflow_are_refused():
+    X, y = small_problem()
+    with pytest.raises(ValueError, match="theta must be small enough for the loss to fit in float64"):
+        mse_loss(np.array([1e200, 1e200]), X, y)
+
+
+@pytest.mark.parametrize("epochs", [10**12, 10**400])
+def test_too_many_epochs_are_refused_at_once(epochs):
+    X, y = make_linear_data(n=20)
+    with pytest.raises(ValueError, match="epochs must be <= 10,000,000"):
+        fit(GradientDescent(0.1), X, y, epochs=epochs)
+
+
+def test_epochs_times_batches_are_bounded():
+    X, y = make_linear_data(n=20)
+    with pytest.raises(ValueError, match="epochs must be at most 500,000 here: 10,000,000 epochs of 20 batches"):
+        fit(GradientDescent(0.1), X, y, epochs=10_000_000, batch_size=1)
+
+
+def test_errors_about_the_start_name_theta0():
+    X, y = make_linear_data(n=20)
+    for theta0 in ([1.0], "ab", [np.nan, 1.0], [1 + 2j, 0.0]):
+        with pytest.raises((TypeError, ValueError), match="theta0"):
+            fit(GradientDescent(0.1), X, y, theta0=theta0)
+
+
+def test_a_stopping_rule_must_answer_true_or_false():
+    X, y = make_linear_data(n=20)
+    with pytest.raises(TypeError, match="stop must return True or False"):
+        fit(GradientDescent(0.1), X, y, stop=lambda losses: "yes")
+
+
+def test_minibatches_checks_its_arguments_at_the_call():
+    X, y = make_linear_data(n=10)
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        minibatches(X, y, 3, epochs=0)  # no list(): refused before the first batch
+    with pytest.raises(ValueError, match="batch_size must be between 1"):
+        minibatches(X, y, 11)
+
+
+def test_effective_lrs_have_one_column_per_parameter_for_every_rule():
+    X, y = make_linear_data(n=20)
+    gd = fit(GradientDescent(0.05), X, y, epochs=4)
+    np.testing.assert_array_equal(gd.effective_lrs, np.full((4, 2), 0.05))
+    momentum = fit(Momentum(0.01, momentum=0.75), X, y, epochs=3)
+    np.testing.assert_allclose(momentum.effective_lrs, np.full((3, 2), 0.04), rtol=1e-15)  # lr / (1 - mu)
+
+
+def test_data_that_overflow_are_refused():
+    with pytest.raises(ValueError, match="intercept, slope and noise must be far below 1e308"):
+        make_linear_data(slope=1e308)
+    with pytest.raises(ValueError, match="x_range must span less than"):
+        make_linear_data(x_range=(-1e308, 1e308))
+
+
+@pytest.mark.parametrize("losses", [[np.nan, 1.0], ["1", "2"], [[1.0, 2.0]], None])
+def test_stopping_rules_check_the_losses(losses):
+    for rule in (LossChange(), Patience(1), SmoothedLossChange()):
+        with pytest.raises((TypeError, ValueError), match="losses"):
+            rule(losses)

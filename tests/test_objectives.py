@@ -231,9 +231,57 @@ def test_noisy_bad_arguments():
         with_noise(bowl, sigma=-1.0)
     with pytest.raises(TypeError, match="seed"):
         with_noise(bowl, sigma=1.0, seed=1.5)
-    with pytest.raises(TypeError, match="base"):
+    with pytest.raises(TypeError, match="objective must be an Objective"):  # with_noise's own parameter name
         with_noise(lambda x: x, sigma=1.0)
+    with pytest.raises(TypeError, match="base must be an Objective"):
+        NoisyObjective(lambda x: x, sigma=1.0)
 
 
 def test_reset_is_harmless_on_plain_objectives():
     assert bowl.reset() is None
+
+
+# --------------------------------------------------------------------------- checked fields and points
+
+
+@pytest.mark.parametrize("fields, error, words", [
+    ({"dim": "2"}, TypeError, "dim must be a whole number"),
+    ({"dim": 0}, ValueError, "dim must be >= 1"),
+    ({"start": (1.0, 2.0, 3.0)}, ValueError, r"start must have shape \(2,\), got shape \(3,\)"),
+    ({"start": ("1", "2")}, TypeError, "start must be an array of numbers"),
+    ({"bounds": ((1, 0), (0, 1))}, ValueError, "bounds must have xmin < xmax"),
+    ({"minima": ([0.0, np.nan],)}, ValueError, r"minima\[0\] must contain only finite"),
+    ({"f": None}, TypeError, "f must be a function"),
+    ({"name": 3}, TypeError, "name must be a string"),
+    ({"min_value": "0"}, TypeError, "min_value must be a real number"),
+    ({"lipschitz": 0.0}, ValueError, "lipschitz must be > 0"),
+])
+def test_objective_fields_are_checked(fields, error, words):
+    good = dict(name="f", f=lambda x: x[0] ** 2, gradient=lambda x: 2 * x)
+    with pytest.raises(error, match=words):
+        Objective(**dict(good, **fields))
+
+
+def test_quadratic_checks_its_start_and_bounds():
+    with pytest.raises(ValueError, match=r"start must have shape \(3,\)"):
+        quadratic([1.0, 2.0, 3.0], start=(1.0, 2.0))
+    with pytest.raises(ValueError, match="start must contain only finite"):
+        quadratic([1.0, 2.0], start=(np.inf, 0.0))
+    with pytest.raises(TypeError, match="bounds must be"):
+        quadratic([1.0, 2.0], bounds="wide")
+    assert quadratic([1.0, 2.0], start=np.array([1, 2])).start == (1.0, 2.0)
+
+
+@pytest.mark.parametrize("x, error", [([1 + 2j, 0.0], TypeError), (["1", "2"], TypeError), ([np.nan, 0.0], ValueError),
+                                      (None, TypeError), ([10**400, 0.0], ValueError)])
+def test_points_are_checked(x, error):
+    for function in (bowl.value, bowl.grad, bowl):
+        with pytest.raises(error, match=r"\bx\b"):
+            function(x)
+
+
+def test_grid_size_is_bounded():
+    with pytest.raises(ValueError, match="n must be <= 2,000"):
+        bowl.grid(10**6)
+    X, Y, Z = bowl.grid(3)
+    np.testing.assert_array_equal(Z, X**2 + Y**2)

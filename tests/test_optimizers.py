@@ -362,10 +362,14 @@ def test_negative_eps(cls, name):
 
 
 def test_boundary_values_are_accepted():
-    RMSProp(lr=1e-12, rho=0.0, eps=0.0, momentum=0.0)
-    Adam(lr=3, beta1=0.0, beta2=0.0, eps=0.0)
-    Momentum(lr=1, momentum=0.0)
-    AdaGrad(lr=np.float64(0.5), eps=0, initial_accumulator=0)
+    assert RMSProp(lr=1e-12, rho=0.0, eps=0.0, momentum=0.0).hyperparameters() == {
+        "lr": 1e-12, "rho": 0.0, "eps": 0.0, "centered": False, "momentum": 0.0, "eps_inside_sqrt": False}
+    assert Adam(lr=3, beta1=0.0, beta2=0.0, eps=0.0).hyperparameters() == {
+        "lr": 3.0, "beta1": 0.0, "beta2": 0.0, "eps": 0.0, "bias_correction": True}
+    assert Momentum(lr=1, momentum=0.0).hyperparameters() == {"lr": 1.0, "momentum": 0.0, "nesterov": False}
+    ada = AdaGrad(lr=np.float64(0.5), eps=0, initial_accumulator=0)
+    assert ada.hyperparameters() == {"lr": 0.5, "eps": 0.0, "initial_accumulator": 0.0}
+    assert all(type(v) is float for v in ada.hyperparameters().values())
 
 
 def test_nesterov_needs_momentum():
@@ -386,7 +390,7 @@ def test_flags_must_be_booleans(cls, flag):
 # ---------------------------------------------------------------------------------------------
 # step: shape checks and purity
 
-# GradientDescent keeps no state, so there is no state shape for its step to check a gradient against.
+# GradientDescent's state holds only the shape of the parameters, which its step checks gradients against.
 STATEFUL = [
     Momentum(0.1), Momentum(0.1, nesterov=True), AdaGrad(0.1), RMSProp(0.1),
     RMSProp(0.1, centered=True, momentum=0.9, eps_inside_sqrt=True), Adam(0.1), Adam(0.1, bias_correction=False),
@@ -394,11 +398,11 @@ STATEFUL = [
 ALL = [GradientDescent(0.1)] + STATEFUL
 
 
-@pytest.mark.parametrize("opt", STATEFUL, ids=repr)
+@pytest.mark.parametrize("opt", ALL, ids=repr)
 @pytest.mark.parametrize("bad", [np.ones(3), np.ones((2, 1)), np.ones(()), np.ones((1, 2))])
 def test_step_rejects_a_grad_of_another_shape(opt, bad):
     state = opt.init(np.zeros(2))
-    with pytest.raises(ValueError, match=r"grad has shape .* state has shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"grad must have the shape of the optimizer state, \(2,\), got"):
         opt.step(bad, state)
 
 
@@ -434,10 +438,168 @@ def test_step_accepts_lists_and_returns_float_arrays(opt):
 
 
 @pytest.mark.parametrize("opt", ALL, ids=repr)
-def test_effective_lr_shape(opt):
+def test_effective_lr_is_a_float_array_shaped_like_the_parameters(opt):
     state = opt.init(np.zeros((2, 3)))
-    _, state = opt.step(np.ones((2, 3)), state)
-    assert np.broadcast_to(opt.effective_lr(state), (2, 3)).shape == (2, 3)
+    for lr in (opt.effective_lr(state), opt.effective_lr(opt.step(np.ones((2, 3)), state)[1])):
+        assert isinstance(lr, np.ndarray) and lr.shape == (2, 3) and lr.dtype == np.float64
+
+
+# ---------------------------------------------------------------------------------------------
+# effective_lr: one meaning for every rule (Optimizer's docstring): update = effective_lr * g for a
+# steady gradient, at the scale in the state. Checked against the updates the rules actually take.
+
+NO_MOMENTUM = [
+    GradientDescent(0.3), AdaGrad(0.5), AdaGrad(0.5, eps=0.1, initial_accumulator=2.0), RMSProp(0.1),
+    RMSProp(0.1, rho=0.5, eps=0.3, eps_inside_sqrt=True), RMSProp(0.1, centered=True, eps=1e-3),
+]
+
+
+@pytest.mark.parametrize("opt", NO_MOMENTUM, ids=repr)
+def test_without_momentum_every_update_is_effective_lr_times_the_gradient(opt):
+    state = opt.init(np.zeros(3))
+    for g in ([0.5, -2.0, 4.0], [1.0, 0.25, -3.0], [-0.75, 8.0, 0.5]):
+        update, state = opt.step(np.array(g), state)
+        close(update, opt.effective_lr(state) * np.array(g))
+
+
+@pytest.mark.parametrize("bias_correction", [True, False])
+def test_adam_update_is_effective_lr_times_the_corrected_first_moment(bias_correction):
+    opt = Adam(0.1, beta1=0.5, beta2=0.75, eps=1e-3, bias_correction=bias_correction)
+    state = opt.init(np.zeros(2))
+    for t, g in enumerate(([0.5, -2.0], [1.0, 0.25], [-0.75, 8.0]), start=1):
+        update, state = opt.step(np.array(g), state)
+        m_hat = state.m / (1 - 0.5**t) if bias_correction else state.m
+        close(update, opt.effective_lr(state) * m_hat)
+
+
+@pytest.mark.parametrize("opt", [Momentum(0.1, momentum=0.5), Momentum(0.1, momentum=0.9, nesterov=True),
+                                 RMSProp(0.01, rho=0.9, momentum=0.8), Adam(0.01, beta1=0.9, beta2=0.99)], ids=repr)
+def test_with_momentum_a_steady_gradient_reaches_effective_lr_times_the_gradient(opt):
+    # a constant gradient for 1000 steps: the momentum buffer (and s) have settled to within mu^1000
+    g = np.array([2.0, -0.5])
+    state = opt.init(np.zeros(2))
+    for _ in range(1000):
+        update, state = opt.step(g, state)
+    close(update / g, opt.effective_lr(state))
+
+
+def test_effective_lr_by_hand_for_each_rule():
+    # Momentum: lr / (1 - mu) = 0.1 / 0.5; at any state, also the first
+    momentum = Momentum(0.1, momentum=0.5)
+    close(momentum.effective_lr(momentum.init(np.zeros(2))), [0.2, 0.2])
+    # RMSProp with momentum: g = [2, -4], rho = 0.75 gives s = [1, 4]; lr / ((1 - mu) sqrt(s)) = 0.1 / (0.5 [1, 2])
+    rms = RMSProp(lr=0.1, rho=0.75, eps=0.0, momentum=0.5)
+    _, state = rms.step(np.array([2.0, -4.0]), rms.init(np.zeros(2)))
+    close(rms.effective_lr(state), [0.2, 0.1])
+    # before any gradient the scale is zero: lr / eps, the largest value eps allows
+    for opt in (AdaGrad(0.1, eps=1e-4), RMSProp(0.1, eps=1e-4), Adam(0.1, eps=1e-4), Adam(0.1, eps=1e-4, bias_correction=False)):
+        close(opt.effective_lr(opt.init(np.zeros(2))), [1e3, 1e3])
+    # ... and with eps = 0 such a coordinate does not move: 0, not inf
+    for opt in (AdaGrad(0.1, eps=0.0), RMSProp(0.1, eps=0.0), Adam(0.1, eps=0.0)):
+        _, state = opt.step(np.array([0.0, 2.0]), opt.init(np.zeros(2)))
+        lr = opt.effective_lr(state)
+        assert lr[0] == 0.0 and lr[1] > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# eps = 0: the rules as first published. A zero gradient in a coordinate that has seen no other
+# gives 0 / 0; it is defined as a zero step (no NaN), as optax's AdaGrad guards its division.
+
+ZERO_EPS = [AdaGrad(0.5, eps=0.0), RMSProp(0.1, eps=0.0), RMSProp(0.1, eps=0.0, centered=True),
+            RMSProp(0.1, eps=0.0, momentum=0.9), RMSProp(0.1, eps=0.0, eps_inside_sqrt=True),
+            Adam(0.1, eps=0.0), Adam(0.1, eps=0.0, bias_correction=False)]
+
+
+@pytest.mark.parametrize("opt", ZERO_EPS, ids=repr)
+def test_eps_zero_and_a_zero_gradient_give_a_zero_step(opt):
+    state = opt.init(np.zeros(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            update, state = opt.step(np.array([0.0, 3.0]), state)
+            assert update[0] == 0.0 and np.isfinite(update[1]) and update[1] > 0
+    for field in state:
+        if isinstance(field, np.ndarray):
+            assert np.all(np.isfinite(field))
+
+
+def test_eps_zero_elsewhere_is_the_plain_rule():
+    # AdaGrad, eps = 0: update = lr g / |g| on the first step, for the coordinate that has a gradient
+    update, _ = AdaGrad(0.5, eps=0.0).step(np.array([0.0, -3.0]), AdaGrad(0.5, eps=0.0).init(np.zeros(2)))
+    close(update, [0.0, -0.5])
+
+
+# ---------------------------------------------------------------------------------------------
+# step and effective_lr check their arguments (the full sweep is tests/test_bad_input.py)
+
+@pytest.mark.parametrize("opt", ALL, ids=repr)
+@pytest.mark.parametrize("grad, error", [(None, TypeError), ("1.0", TypeError), ([1 + 2j, 1.0], TypeError),
+                                         ([np.nan, 1.0], ValueError), ([np.inf, 1.0], ValueError),
+                                         (np.ones(3), ValueError), ([True, False], TypeError)])
+def test_every_step_checks_the_gradient(opt, grad, error):
+    with pytest.raises(error, match="grad"):
+        opt.step(grad, opt.init(np.zeros(2)))
+
+
+@pytest.mark.parametrize("opt", [AdaGrad(0.1), RMSProp(0.1), Adam(0.1)], ids=repr)
+def test_gradients_too_large_to_square_are_refused(opt):
+    with pytest.raises(ValueError, match=r"grad has entries up to 1e\+200 .* must be at most 1e\+150"):
+        opt.step(np.array([1e200, 1.0]), opt.init(np.zeros(2)))
+
+
+def test_gradient_descent_takes_large_gradients():
+    update, _ = GradientDescent(0.5).step(np.array([1e200, 1.0]), GradientDescent(0.5).init(np.zeros(2)))
+    close(update, [5e199, 0.5])
+
+
+@pytest.mark.parametrize("opt", ALL, ids=repr)
+def test_a_state_of_another_type_is_refused(opt):
+    for state in (None, (), {"s": np.zeros(2)}, Momentum(0.1).init(np.zeros(2)) if not isinstance(opt, Momentum)
+                  else AdaGrad(0.1).init(np.zeros(2))):
+        with pytest.raises(TypeError, match=rf"state must be a {opt.State.__name__} made by {opt.name}.init"):
+            opt.step(np.ones(2), state)
+        with pytest.raises(TypeError, match="state must be"):
+            opt.effective_lr(state)
+
+
+@pytest.mark.parametrize("state, error, words", [
+    (RMSPropState(None, np.zeros(2), np.zeros(2)), TypeError, "state.s must be a float64 array"),
+    (RMSPropState(np.zeros(2), np.zeros(3), np.zeros(2)), ValueError, r"state.g_avg must have the shape of state.s"),
+    (RMSPropState(np.array([np.nan, 0.0]), np.zeros(2), np.zeros(2)), ValueError, "state.s must contain only finite"),
+    (RMSPropState(np.array([-1.0, 0.0]), np.zeros(2), np.zeros(2)), ValueError, "state.s must be >= 0"),
+    (RMSPropState(np.zeros(2, dtype=int), np.zeros(2), np.zeros(2)), TypeError, "state.s must be a float64 array"),
+])
+def test_a_state_with_bad_contents_is_refused(state, error, words):
+    opt = RMSProp(0.1, centered=True)
+    with pytest.raises(error, match=words):
+        opt.step(np.ones(2), state)
+    with pytest.raises(error, match=words):
+        opt.effective_lr(state)
+
+
+@pytest.mark.parametrize("t, error", [(-1, ValueError), (1.5, TypeError), ("3", TypeError), (True, TypeError),
+                                      (10**400, ValueError)])
+def test_adam_state_t_must_be_a_count(t, error):
+    with pytest.raises(error, match="state.t"):
+        Adam(0.1).step(np.ones(2), AdamState(np.zeros(2), np.zeros(2), t))
+
+
+def test_a_state_changed_in_place_after_step_is_caught():
+    # the state a step returned is not read again in full (a million parameters would pay for it),
+    # but a NaN written into it still cannot produce a silent update
+    opt = RMSProp(0.1)
+    _, state = opt.step(np.ones(2), opt.init(np.zeros(2)))
+    state.s[0] = np.nan
+    with pytest.raises(ValueError, match="update is not finite"):
+        opt.step(np.ones(2), state)
+
+
+@pytest.mark.parametrize("opt", ALL, ids=repr)
+def test_init_checks_the_start_point(opt):
+    for x0, error in ((None, TypeError), ("abc", TypeError), ({}, TypeError), ([np.nan, 1.0], ValueError),
+                      ([1 + 2j], TypeError), ([], ValueError), ("1.5", TypeError)):
+        with pytest.raises(error, match="x0"):
+            opt.init(x0)
 
 
 def test_centered_rmsprop_never_takes_the_root_of_a_rounded_negative_variance():

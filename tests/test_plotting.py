@@ -355,3 +355,24 @@ def test_animate_bad_input():
         plotting.animate(bowl, [])
     with pytest.raises(ValueError, match="interval"):
         plotting.animate(bowl, [minimize(bowl, GradientDescent(0.1), steps=2)], interval=0)
+
+
+def test_effective_lr_of_a_run_without_updates_is_an_empty_line():
+    # a run that diverged on its first step has no effective learning rate to draw (before: a reshape error)
+    trace = minimize(bowl, GradientDescent(1e300), steps=5)
+    assert trace.steps == 0
+    lines = plotting.plot_effective_lr([trace], ax=ax2d())
+    assert len(lines) == 2 and all(len(line.get_xdata()) == 0 for line in lines)
+    assert lines[0].get_label() == "GradientDescent, x"
+
+
+def test_colours_and_flags_are_checked(five_traces):
+    with pytest.raises(ValueError, match=r"colors\[0\] must be a matplotlib colour"):
+        plotting.plot_loss(five_traces[:1], ax=ax2d(), colors=["notacolor"])
+    for flag in ("show_minima", "show_start", "filled"):
+        with pytest.raises(TypeError, match=f"{flag} must be True or False"):
+            plotting.plot_contour(bowl, five_traces, ax=ax2d(), n=10, **{flag: "yes"})
+    with pytest.raises(TypeError, match="nope is not an option of plot_contour"):
+        plotting.animate(bowl, five_traces, ax=ax2d(), nope=1)
+    with pytest.raises(TypeError, match="traces must be a Trace or a list"):
+        plotting.plot_loss({"a": five_traces[0]})

@@ -87,7 +87,9 @@ def test_state_shapes_follow_the_parameters(opt, data):
                 assert field.shape == shape and field.dtype == np.float64
         update, state = opt.step(g, state)
         assert update.shape == shape
-        assert np.broadcast_to(opt.effective_lr(state), shape).shape == shape
+        lr = opt.effective_lr(state)
+        assert isinstance(lr, np.ndarray) and lr.shape == shape and lr.dtype == np.float64
+        assert np.all(lr >= 0)
     if isinstance(opt, Adam):
         assert state.t == len(grads)
 
@@ -169,6 +171,31 @@ def test_adagrad_effective_lr_never_increases(data, lr, eps, initial_accumulator
         current = opt.effective_lr(state)
         assert np.all(current <= previous)
         previous = current
+
+
+@FAST
+@given(opt=optimizers(), data=gradient_sequences(elements=finite(), max_steps=6))
+def test_the_update_is_effective_lr_times_the_averaged_gradient(opt, data):
+    # One meaning of effective_lr for every rule (Optimizer's docstring). Without momentum the update
+    # is exactly effective_lr * g; Adam's is effective_lr * m_hat. With momentum the factor holds for
+    # a steady gradient (test_optimizers.py), so here only its value is checked: lr / (1 - mu) times
+    # the rule without momentum.
+    _, grads = data
+    state = opt.init(grads[0])
+    for t, g in enumerate(grads, start=1):
+        update, state = opt.step(g, state)
+        lr = opt.effective_lr(state)
+        if isinstance(opt, Adam):
+            m_hat = state.m / (1 - opt.beta1**t) if opt.bias_correction else state.m
+            np.testing.assert_allclose(update, lr * m_hat, rtol=1e-12, atol=1e-300)
+        elif isinstance(opt, Momentum):
+            np.testing.assert_allclose(lr, opt.lr / (1 - opt.momentum), rtol=1e-15)
+        elif isinstance(opt, RMSProp) and opt.momentum > 0:
+            plain = RMSProp(opt.lr, rho=opt.rho, eps=opt.eps, centered=opt.centered,
+                            eps_inside_sqrt=opt.eps_inside_sqrt)
+            np.testing.assert_allclose(lr, plain.effective_lr(state) / (1 - opt.momentum), rtol=1e-14)
+        else:
+            np.testing.assert_allclose(update, lr * g, rtol=1e-12, atol=1e-300)
 
 
 @st.composite

@@ -1,12 +1,14 @@
 """Unit tests for rmsprop_lib.run.minimize and Trace."""
+import time
+import tracemalloc
 import warnings
 
 import numpy as np
 import pytest
 
-from rmsprop_lib.objectives import bowl, elongated_bowl, quadratic, rosenbrock, with_noise
-from rmsprop_lib.optimizers import AdaGrad, Adam, GradientDescent, Momentum, RMSProp
-from rmsprop_lib.run import DIVERGENCE_LIMIT, Trace, minimize
+from rmsprop_lib.objectives import Objective, bowl, elongated_bowl, quadratic, rosenbrock, saddle, with_noise
+from rmsprop_lib.optimizers import AdaGrad, Adam, GradientDescent, GradientDescentState, Momentum, RMSProp
+from rmsprop_lib.run import DIVERGENCE_LIMIT, MAX_STEPS, Trace, minimize
 
 
 @pytest.fixture
@@ -177,3 +179,134 @@ def test_trace_xs_are_independent_copies():
     trace = minimize(bowl, GradientDescent(0.1), x0=x0, steps=3)
     trace.xs[0, 0] = 99.0
     assert x0[0] == 4.0
+
+
+# --------------------------------------------------------------------------- eps = 0, divergence tests
+
+
+def test_eps_zero_on_the_saddle_from_y_zero_does_not_break(no_warnings):
+    # y = 0 exactly: its gradient is 0 at every step, so with eps = 0 the rule meets 0 / 0, a zero step
+    for opt in (AdaGrad(0.1, eps=0.0), RMSProp(0.1, eps=0.0), Adam(0.1, eps=0.0)):
+        trace = minimize(saddle, opt, x0=[1.5, 0.0], steps=50)
+        assert trace.status == "max_steps" and trace.steps == 50
+        assert np.all(trace.xs[:, 1] == 0.0) and abs(trace.x[0]) < 1.5
+        assert np.all(np.isfinite(trace.effective_lrs))
+
+
+def gradient_objective(gradient, name="custom"):
+    return Objective(name=name, f=lambda x: np.sum(x**2, axis=0), gradient=gradient)
+
+
+@pytest.mark.parametrize("opt", [AdaGrad(0.1), RMSProp(0.1), Adam(0.1)], ids=repr)
+def test_a_gradient_too_large_to_square_is_reported_as_diverged(opt, no_warnings):
+    # before, s overflowed to inf and every update was 0: the run went on without moving
+    huge = gradient_objective(lambda x: 1e200 * np.sign(x) + 0.0 * x)
+    trace = minimize(huge, opt, x0=[1.0, 1.0], steps=20)
+    assert trace.status == "diverged" and trace.steps == 0
+
+
+def test_a_non_finite_gradient_is_reported_as_diverged(no_warnings):
+    nan_far_out = gradient_objective(lambda x: np.where(np.abs(x) > 2.5, np.nan, 2 * x))
+    trace = minimize(nan_far_out, GradientDescent(1.2), x0=[1.0, 1.0], steps=20)
+    # x <- (1 - 2.4) x = -1.4 x: |x| = 1.4, 1.96, 2.74; the gradient at 2.74 is NaN
+    assert trace.status == "diverged" and trace.steps == 3
+    np.testing.assert_allclose(trace.x, [-1.4**3, -1.4**3])
+
+
+# --------------------------------------------------------------------------- what the run keeps
+
+
+def test_a_gradient_that_writes_into_x_gets_a_clear_error():
+    def writes(x):
+        x[0] = 0.0
+        return 2 * x
+    with pytest.raises(ValueError, match="gradient of objective 'custom' must not change its input x"):
+        minimize(gradient_objective(writes), GradientDescent(0.1), x0=[1.0, 1.0], steps=5)
+
+
+def test_the_trace_keeps_copies_of_what_the_objective_returns():
+    buffer = np.zeros(2)
+
+    def reuses_its_buffer(x):
+        buffer[:] = 2 * x
+        return buffer
+    trace = minimize(gradient_objective(reuses_its_buffer), GradientDescent(0.25), x0=[4.0, 2.0], steps=3)
+    # x halves each step: the gradients 2x are [8, 4], [4, 2], [2, 1], all different rows
+    np.testing.assert_array_equal(trace.grads, [[8.0, 4.0], [4.0, 2.0], [2.0, 1.0]])
+    np.testing.assert_array_equal(trace.xs[0], [4.0, 2.0])
+
+
+@pytest.mark.parametrize("gradient, words", [
+    (lambda x: None, "must be an array of numbers"), (lambda x: "1, 2", "must be an array of numbers"),
+    (lambda x: 1j * x, "must hold real numbers"), (lambda x: np.ones(3), r"must have shape \(2,\)"),
+])
+def test_a_gradient_of_the_wrong_kind_gets_a_clear_error(gradient, words):
+    with pytest.raises((TypeError, ValueError), match=f"the gradient of objective 'custom' {words}"):
+        minimize(gradient_objective(gradient), GradientDescent(0.1), x0=[1.0, 1.0], steps=3)
+
+
+@pytest.mark.parametrize("f", [lambda x: "1.5", lambda x: x, lambda x: None, lambda x: 1j])
+def test_a_function_that_does_not_return_one_number_gets_a_clear_error(f):
+    with pytest.raises(TypeError, match="the function of objective 'custom' must return one real number"):
+        minimize(Objective(name="custom", f=f, gradient=lambda x: 2 * x), GradientDescent(0.1), x0=[1.0, 1.0])
+
+
+def test_states_and_effective_lrs_are_those_of_the_run():
+    opt = Adam(0.05, beta1=0.8, beta2=0.9)
+    trace = minimize(rosenbrock, opt, steps=30)
+    state, states = opt.init(trace.xs[0]), []
+    for k in range(trace.steps):
+        update, state = opt.step(trace.grads[k], state)
+        np.testing.assert_array_equal(update, trace.updates[k])
+        states.append(state)
+        np.testing.assert_array_equal(trace.effective_lrs[k], opt.effective_lr(state))
+    np.testing.assert_array_equal(trace.states.m, [s.m for s in states])
+    np.testing.assert_array_equal(trace.states.v, [s.v for s in states])
+    np.testing.assert_array_equal(trace.states.t, np.arange(1, 31))
+    gd = minimize(bowl, GradientDescent(0.1), steps=3)
+    assert gd.states == GradientDescentState(shape=(2,))
+
+
+def test_changing_the_optimizer_after_the_run_does_not_change_the_trace():
+    opt = RMSProp(0.1)
+    trace = minimize(bowl, opt, steps=10)
+    opt.lr = 5.0
+    opt.rho = 0.0
+    again = minimize(bowl, RMSProp(0.1), steps=10)
+    np.testing.assert_array_equal(trace.effective_lrs, again.effective_lrs)
+
+
+def test_the_history_costs_at_most_four_times_its_arrays():
+    # DESIGN.md's budget. Before, every step kept its state object: 10^6 steps cost 745 MB.
+    steps = 20_000
+    tracemalloc.start()
+    try:
+        trace = minimize(rosenbrock, RMSProp(1e-4, momentum=0.5, centered=True), steps=steps)
+        lrs = trace.effective_lrs
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert trace.status == "max_steps"
+    arrays = sum(a.nbytes for a in (trace.xs, trace.fs, trace.grads, trace.updates, lrs))
+    assert arrays >= steps * 9 * 8
+    assert peak <= 4 * arrays, f"peak {peak / 1e6:.1f} MB for {arrays / 1e6:.1f} MB of arrays"
+
+
+@pytest.mark.parametrize("steps", [MAX_STEPS + 1, 10**12, 10**400])
+def test_too_many_steps_are_refused_at_once(steps):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=f"steps must be <= {MAX_STEPS:,}"):
+        minimize(bowl, GradientDescent(0.1), steps=steps)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_a_history_too_large_for_memory_is_refused():
+    big = quadratic(np.ones(100_000))
+    with pytest.raises(ValueError, match="steps must be smaller: keeping the history of 10,000 updates"):
+        minimize(big, GradientDescent(0.1), steps=10_000)
+
+
+@pytest.mark.parametrize("label", [{}, [1], True, object()])
+def test_bad_labels(label):
+    with pytest.raises(TypeError, match="label must be a string"):
+        minimize(bowl, GradientDescent(0.1), steps=2, label=label)
