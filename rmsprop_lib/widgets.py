@@ -144,7 +144,9 @@ class PlaygroundSettings:
 
     def hyperparameters(self, name):
         """The keyword arguments the optimizer ``name`` is built with."""
-        if not isinstance(name, str) or name not in OPTIMIZERS:
+        if not isinstance(name, str):
+            raise TypeError(f"name must be one of {list(OPTIMIZER_NAMES)}, got {name!r}")
+        if name not in OPTIMIZERS:
             raise ValueError(f"name must be one of {list(OPTIMIZER_NAMES)}, got {name!r}")
         extra = {"Momentum": {"momentum": self.momentum}, "RMSProp": {"rho": self.rho},
                  "Adam": {"beta1": self.beta1, "beta2": self.beta2}}.get(name, {})
@@ -152,7 +154,8 @@ class PlaygroundSettings:
 
     def optimizer(self, name):
         """The optimizer ``name`` built from these settings."""
-        return OPTIMIZERS[name](**self.hyperparameters(name))
+        hyperparameters = self.hyperparameters(name)  # checks the name
+        return OPTIMIZERS[name](**hyperparameters)
 
 
 #: The names of the settings, in the order of ``PlaygroundSettings``'s fields.
@@ -164,7 +167,9 @@ def _optimizer_names(names):
         raise TypeError(f"optimizers must be a list of names from {list(OPTIMIZER_NAMES)}, got {names!r}")
     names = list(names)
     for name in names:
-        if not isinstance(name, str) or name not in OPTIMIZERS:
+        if not isinstance(name, str):
+            raise TypeError(f"optimizers must be a list of names from {list(OPTIMIZER_NAMES)}; got {name!r}")
+        if name not in OPTIMIZERS:
             raise ValueError(f"optimizers must be names from {list(OPTIMIZER_NAMES)}; got {name!r}")
     return tuple(n for n in OPTIMIZER_NAMES if n in names)
 
@@ -466,7 +471,7 @@ class FastRenderer:
     ``region_renders`` (regions drawn anew).
     """
 
-    #: How many region backgrounds are kept (at most a third of the figure's pixels each).
+    #: How many backgrounds are kept (a region or, for overlapping regions, the whole figure).
     MAX_KEPT = 24
 
     def __init__(self, figure):
@@ -480,7 +485,8 @@ class FastRenderer:
 
     def forget(self):
         """Drop every kept background: the next render draws everything."""
-        self._kept = collections.OrderedDict()
+        self._kept = collections.OrderedDict()  # region key -> (box, pixels); all keys -> whole background
+        self._clashing = set()  # keys of regions found to overlap another region
         self._blank = None
         self._size = None
 
@@ -520,29 +526,43 @@ class FastRenderer:
             figure.patch.draw(renderer)
             self._blank = pixels.copy()
         regions = self._regions(set(changing))
-        drawn = {}
-        for artist, key in regions:
-            if key not in self._kept and key not in drawn:
-                pixels[...] = self._blank
-                artist.draw(renderer)
-                box = self._ink(pixels)
-                drawn[key] = (box, None if box is None else pixels[box[0]:box[1], box[2]:box[3]].copy())
-        boxes = [box for box, _ in (drawn.get(key) or self._kept[key] for _, key in regions) if box is not None]
+        keys = tuple(key for _, key in regions)
         extra = any(a.get_visible() for a in figure.texts + figure.lines + figure.patches + figure.images
                     + figure.artists + list(figure.subfigs))
-        if extra or any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
+        if keys in self._kept:  # a layout whose regions overlap, drawn before as a whole
+            self._kept.move_to_end(keys)
+            pixels[...] = self._kept[keys]
+            self.fast_renders += 1
+            return False
+        drawn = {}
+        if not extra and not self._clashing.intersection(keys):
+            for artist, key in regions:
+                if key not in self._kept and key not in drawn:
+                    pixels[...] = self._blank
+                    artist.draw(renderer)
+                    box = self._ink(pixels)
+                    drawn[key] = (box, None if box is None else pixels[box[0]:box[1], box[2]:box[3]].copy())
+            boxed = [(key, (drawn.get(key) or self._kept[key])[0]) for key in keys]
+            boxed = [(key, box) for key, box in boxed if box is not None]
+            for i, (key, box) in enumerate(boxed):
+                for other, other_box in boxed[i + 1:]:
+                    if _overlap(box, other_box):
+                        self._clashing.update((key, other))
+        if extra or self._clashing.intersection(keys):
+            # Regions that overlap cannot be pasted side by side: draw everything, keep it whole.
             canvas.draw()
+            self._kept[keys] = pixels.copy()
+            self._trim()
             self.full_renders += 1
             return True
         self._kept.update(drawn)
         pixels[...] = self._blank
-        for _, key in regions:
+        for key in keys:
             self._kept.move_to_end(key)
             box, image = self._kept[key]
             if box is not None:
                 pixels[box[0]:box[1], box[2]:box[3]] = image
-        while len(self._kept) > self.MAX_KEPT:
-            self._kept.popitem(last=False)
+        self._trim()
         self.region_renders += len(drawn)
         full = bool(drawn) and len(drawn) == len(regions)
         if full:
@@ -550,6 +570,12 @@ class FastRenderer:
         elif not drawn:
             self.fast_renders += 1
         return full
+
+    def _trim(self):
+        while len(self._kept) > self.MAX_KEPT:
+            self._kept.popitem(last=False)
+        if len(self._clashing) > 4 * self.MAX_KEPT:
+            self._clashing.clear()
 
     def render(self, changing):
         """Render the figure; ``changing`` are the artists ``draw`` replaced. Returns ``(rgba, full)``."""
@@ -832,12 +858,14 @@ class Playground:
 
     def _refuse(self, exc):
         """Go back to the last settings shown (controls and figure) and say why the change was refused."""
-        if self.settings is not None:
-            self._push(self.settings)
-            if not self._figure_current:
-                self._show(self.settings)
-        self.error = str(exc)
-        self.message.value = f"<span style='color:#D55E00'>Not changed: {_escape(str(exc))}</span>"
+        try:
+            if self.settings is not None:
+                self._push(self.settings)
+                if not self._figure_current:  # it failed while drawing: draw the last settings again
+                    self._show(self.settings)
+        finally:
+            self.error = str(exc)
+            self.message.value = f"<span style='color:#D55E00'>Not changed: {_escape(str(exc))}</span>"
 
     # -- computing and drawing -------------------------------------------------------------------
     def _trace(self, settings, name, objective):

@@ -9,6 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from rmsprop_lib import widgets as w  # noqa: E402
+from rmsprop_lib.objectives import get_objective  # noqa: E402
 from rmsprop_lib.plotting import COLORS  # noqa: E402
 from rmsprop_lib.widgets import (LANDSCAPES, MAX_STEPS, OPTIMIZER_NAMES, FastRenderer, PlaygroundSettings,  # noqa: E402
                                  compute, draw, new_figure, playground)
@@ -355,3 +356,418 @@ def test_values_beyond_a_slider_are_rejected_not_clipped(pg, changes, words):
     for word in words:
         assert word in str(info.value)
     assert pg.settings == before and pg.controls["lr"].value == before.lr
+
+
+# ---------------------------------------------------------------------------------------------
+# Every change leaves controls, settings and figure consistent (or is refused)
+
+
+def _controls(pg):
+    """The settings as the controls show them, read straight from the controls."""
+    c = pg.controls
+    return {"landscape": c["landscape"].value, "optimizers": tuple(n for n in OPTIMIZER_NAMES if c[n].value),
+            "lr": c["lr"].value, "rho": c["rho"].value, "beta1": c["beta1"].value, "beta2": c["beta2"].value,
+            "momentum": c["momentum"].value, "start": (c["start_x"].value, c["start_y"].value),
+            "steps": c["steps"].value, "seed": c["seed"].value}
+
+
+def _reference_image(pg):
+    """The image a full matplotlib render of the playground's figure gives: everything drawn
+    with ``canvas.draw()`` except the changing artists, which are then painted on top."""
+    changing = [a for a in pg.drawn["changing"] if a.get_visible()]
+    for artist in changing:
+        artist.set_visible(False)
+    try:
+        pg.figure.canvas.draw()
+    finally:
+        for artist in changing:
+            artist.set_visible(True)
+    renderer = pg.figure.canvas.get_renderer()
+    for artist in sorted(changing, key=lambda a: a.get_zorder()):
+        artist.draw(renderer)
+    return w.encode_image(np.asarray(pg.figure.canvas.buffer_rgba()), "jpeg")
+
+
+def assert_consistent(pg, expected, image=True):
+    """Controls == settings == ``expected``, and the figure shows exactly the runs of ``expected``."""
+    shown = _controls(pg)
+    assert shown == {name: getattr(pg.settings, name) for name in shown}
+    assert pg.settings == expected
+    traces = compute(expected)
+    assert [t.optimizer for t in pg.traces] == list(expected.optimizers)
+    f_star = expected.objective().min_value or 0.0
+    paths = [line for line in pg.axes[0].lines if line.get_visible() and line.get_label() != "start"]
+    assert len(paths) == len(traces) and len(pg.axes[1].lines) == len(traces)
+    assert len(pg.axes[2].lines) == 2 * len(traces)
+    for i, trace in enumerate(traces):
+        np.testing.assert_array_equal(pg.traces[i].xs, trace.xs)
+        x, y = _line_data(paths[i])
+        np.testing.assert_array_equal(x, trace.xs[:, 0])
+        np.testing.assert_array_equal(y, trace.xs[:, 1])
+        assert paths[i].get_marker() == "o"
+        loss = pg.axes[1].lines[i]
+        np.testing.assert_array_equal(_line_data(loss)[0], np.arange(trace.steps + 1))
+        np.testing.assert_allclose(_line_data(loss)[1], trace.fs - f_star, rtol=1e-9, atol=2 * w.LOSS_FLOOR)
+        assert loss.get_marker() == ("o" if trace.steps == 0 else "None")  # a single point is a dot
+        lrs = np.asarray(trace.effective_lrs, dtype=float).reshape(trace.steps, 2)
+        for j in range(2):
+            line = pg.axes[2].lines[2 * i + j]
+            np.testing.assert_array_equal(_line_data(line)[0], np.arange(1, trace.steps + 1))
+            np.testing.assert_array_equal(_line_data(line)[1], lrs[:, j])
+            assert line.get_marker() == ("o" if trace.steps == 1 else "None")
+    (start,) = [line for line in pg.axes[0].lines if line.get_label() == "start"]
+    np.testing.assert_array_equal(np.concatenate(_line_data(start)), expected.start_point())
+    legends = [legend for legend in pg.figure.legends if legend.get_visible()]
+    assert len(legends) == 1
+    labels = [t.get_text() for t in legends[0].get_texts()]
+    assert labels[:len(traces)] == [t.label + " (diverged)" * (t.status == "diverged") for t in traces]
+    assert labels[len(traces)] == "start"
+    name = expected.landscape.replace("noisy_", "").replace("_", " ")
+    assert name in pg.axes[0].get_title()
+    (x0, x1), (y0, y1) = expected.objective().bounds
+    assert pg.axes[0].get_xlim() == (x0, x1) and pg.axes[0].get_ylim() == (y0, y1)
+    if image:
+        assert pg.image.value == _reference_image(pg)
+
+
+def _diverging_in_one_step(pg):
+    # From a corner of the Rosenbrock area, lr 1 throws gradient descent and momentum out
+    # after their first update: their effective-lr curves have a single point.
+    pg.set(landscape="rosenbrock", lr=1.0, start=(2.0, 3.0))
+    assert [t.steps for t in pg.traces][:2] == [1, 1]
+
+
+def test_a_single_point_curve_is_a_dot_also_on_reused_lines(pg):
+    assert_consistent(pg, pg.settings)
+    _diverging_in_one_step(pg)
+    assert_consistent(pg, pg.settings)
+    lr_lines = pg.drawn["effective_lr"]
+    assert [line.get_marker() for line in lr_lines[:4]] == ["o"] * 4  # GD and Momentum, x and y
+    pg.set(lr=0.001)  # the same optimizers: the same lines get long curves again, without dots
+    assert pg.drawn["effective_lr"] == lr_lines
+    assert all(line.get_marker() == "None" for line in pg.drawn["effective_lr"] + pg.drawn["loss"])
+    assert_consistent(pg, pg.settings)
+
+
+def test_draw_shows_runs_without_updates():
+    from rmsprop_lib import OPTIMIZERS, get_objective, minimize
+
+    s = PlaygroundSettings(landscape="rosenbrock", optimizers=["GradientDescent", "Adam"])
+    objective = get_objective("rosenbrock")
+    # Far outside the drawn area the first step overflows: the run stops with no update.
+    thrown = minimize(objective, OPTIMIZERS["GradientDescent"](lr=0.05), [1e6, 0.0], steps=10)
+    idle = minimize(objective, OPTIMIZERS["Adam"](lr=0.05), [0.0, 0.0], steps=0)
+    assert thrown.status == "diverged" and thrown.steps == 0 and idle.steps == 0
+    figure, axes = new_figure()
+    drawn = draw([thrown, idle], s, axes)
+    for loss, trace in zip(drawn["loss"], (thrown, idle)):
+        np.testing.assert_array_equal(_line_data(loss)[1], trace.fs - (0.0 - w.LOSS_FLOOR))
+        assert loss.get_marker() == "o"
+    assert all(line.get_xdata().size == 0 for line in drawn["effective_lr"])
+    FastRenderer(figure).render(drawn["changing"])
+
+
+def test_a_start_beyond_the_drawn_area_is_refused_and_nothing_changes(pg):
+    pg.set(landscape="rosenbrock")
+    before, image, updates = pg.settings, pg.image.value, pg.updates
+    paths = [_line_data(line) for line in pg.drawn["paths"]]
+    with pytest.raises(ValueError) as info:
+        pg.set(start=(1e6, 0))
+    for word in ("start", "x in [-2, 2]", "y in [-1, 3]", "1e+06"):
+        assert word in str(info.value)
+    assert pg.settings == before and pg.updates == updates
+    assert pg.image.value == image
+    for (x, y), line in zip(paths, pg.drawn["paths"]):
+        np.testing.assert_array_equal(_line_data(line)[0], x)
+    assert "start must lie" in pg.message.value and pg.error == str(info.value)
+    assert_consistent(pg, before)
+    pg.set(lr=0.01)  # the next change works and clears the message
+    assert pg.error is None and pg.message.value == ""
+
+
+def test_a_nan_written_to_a_start_control_is_put_back_at_once(pg):
+    before = pg.settings
+    image = pg.image.value
+    pg.controls["start_x"].value = float("nan")
+    assert pg.controls["start_x"].value == before.start[0]  # not stuck until Reset
+    assert "start" in pg.error and "finite" in pg.error
+    assert "Not changed" in pg.message.value and "finite" in pg.message.value
+    assert pg.image.value == image
+    assert_consistent(pg, before)
+    pg.controls["start_y"].value = -1.0
+    assert pg.error is None and pg.settings.start == (before.start[0], -1.0)
+
+
+@pytest.mark.parametrize("name", ["lr", "rho", "beta1", "beta2", "momentum"])
+def test_a_nan_written_to_a_slider_is_refused_naming_the_setting(pg, name):
+    before = pg.settings
+    pg.controls[name].value = float("nan")
+    assert pg.error.startswith(name) and "finite" in pg.error
+    assert pg.controls[name].value == getattr(before, name)
+    assert_consistent(pg, before, image=False)
+
+
+def test_update_puts_a_bad_control_value_back():
+    pg = playground()
+    before = pg.settings
+    pg._holding = True  # write a value without the automatic update
+    pg.controls["start_y"].value = float("nan")
+    pg._holding = False
+    with pytest.raises(ValueError, match="start"):
+        pg.update()
+    assert pg.controls["start_y"].value == before.start[1]
+    assert_consistent(pg, before, image=False)
+
+
+def test_a_failure_while_drawing_restores_the_previous_figure(pg, monkeypatch):
+    before, image = pg.settings, pg.image.value
+
+    encode = pg._renderer.encode
+    failures = []
+
+    def fails_once(*args, **kwargs):
+        if not failures:
+            failures.append(1)
+            raise ValueError("drawing failed")
+        return encode(*args, **kwargs)
+
+    monkeypatch.setattr(pg._renderer, "encode", fails_once)  # after draw() changed the lines
+    pg.controls["lr"].value = 0.2
+    assert failures and pg.error == "drawing failed" and "drawing failed" in pg.message.value
+    assert pg.controls["lr"].value == before.lr
+    assert_consistent(pg, before)
+
+
+GOOD_LR, BAD_LR = [1e-4, 0.003, 0.05, 0.4, 1.0], [0.0, -0.1, 2.0, 1e-5, float("nan"), "0.1", 10**400, None]
+GOOD_DECAY, BAD_DECAY = [0.0, 0.5, 0.9, 0.95], [1.0, -0.2, float("inf"), "0.9", 0.9 + 0j]
+
+
+def _actions():
+    """Strategies for one change: (kind, what, value, allowed)."""
+    from hypothesis import strategies as st
+
+    def tagged(good, bad):
+        values = st.tuples(st.sampled_from(good), st.just(True))
+        return st.one_of(values, st.tuples(st.sampled_from(bad), st.just(False))) if bad else values
+
+    corner = st.tuples(st.sampled_from([0.0, 0.37, 1.0]), st.sampled_from([0.0, 0.5, 1.0]))
+    return st.one_of(
+        # a value written to a control from code (in range, or NaN: a slider clips anything else)
+        st.tuples(st.just("control"), st.just("lr"), tagged(GOOD_LR, [float("nan")])),
+        st.tuples(st.just("control"), st.sampled_from(["rho", "beta1", "momentum"]),
+                  tagged(GOOD_DECAY, [float("nan")])),
+        st.tuples(st.just("control"), st.just("beta2"), tagged([0.9, 0.99, 0.999], [float("nan")])),
+        st.tuples(st.just("control"), st.just("steps"), tagged([10, 40, 300], [])),
+        st.tuples(st.just("control"), st.just("seed"), tagged([0, 3], [])),
+        st.tuples(st.just("control"), st.just("landscape"), tagged(list(LANDSCAPES), [])),
+        st.tuples(st.just("control"), st.sampled_from(OPTIMIZER_NAMES), tagged([True, False], [])),
+        st.tuples(st.just("control"), st.sampled_from(["start_x", "start_y"]),
+                  tagged([0.0, 0.25, 1.0], [float("nan")])),  # good: a fraction of the range
+        # set() from code, with good and bad values
+        st.tuples(st.just("set"), st.just("lr"), tagged(GOOD_LR, BAD_LR)),
+        st.tuples(st.just("set"), st.sampled_from(["rho", "beta1"]), tagged(GOOD_DECAY, BAD_DECAY)),
+        st.tuples(st.just("set"), st.just("steps"), tagged([10, 25, 1000], [0, 5, 1001, 2.5, "10", 10**400])),
+        st.tuples(st.just("set"), st.just("landscape"), tagged(list(LANDSCAPES), ["moon", 3, None])),
+        st.tuples(st.just("set"), st.just("optimizers"),
+                  tagged([(), ("Adam",), ("GradientDescent", "Momentum"), OPTIMIZER_NAMES], [("SGD",), "Adam"])),
+        st.tuples(st.just("set"), st.just("start"),
+                  st.one_of(st.tuples(corner, st.just(True)),
+                            st.tuples(st.sampled_from([(1e6, 0.0), (float("nan"), 0.0), ("1", "2"), (1 + 2j, 0.0),
+                                                       (0.0,), 7.0]), st.just(False)))),
+        # several settings at once, often a run thrown out after one or two updates (from a corner, lr >= 0.5)
+        st.tuples(st.just("set"), st.just("many"),
+                  st.tuples(st.fixed_dictionaries({"landscape": st.sampled_from(["rosenbrock", "beale", "himmelblau"]),
+                                                   "lr": st.sampled_from([0.5, 1.0, 0.05]),
+                                                   "start": st.tuples(st.sampled_from([0.0, 1.0]),
+                                                                      st.sampled_from([0.0, 1.0]))}),
+                            st.just(True))),
+        st.tuples(st.just("reset"), st.none(), st.just((None, True))),
+    )
+
+
+def _apply(pg, expected, action):
+    """Do ``action`` on the playground; return the settings it should show now (the model)."""
+    kind, what, (value, allowed) = action
+    if kind == "reset":
+        pg.controls["reset"].click()
+        return pg.defaults
+    if what == "many":
+        (x0, x1), (y0, y1) = get_objective(value["landscape"]).bounds
+        fx, fy = value["start"]
+        value = dict(value, start=(x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)))
+        pg.set(**value)
+        return expected.replace(**value)
+    if what in ("start_x", "start_y", "start") and allowed:
+        (x0, x1), (y0, y1) = expected.objective().bounds
+        if what == "start":
+            value = (x0 + value[0] * (x1 - x0), y0 + value[1] * (y1 - y0))
+        else:
+            low, high = (x0, x1) if what == "start_x" else (y0, y1)
+            value = low + value * (high - low)
+    if allowed:
+        if what in OPTIMIZER_NAMES:
+            chosen = set(expected.optimizers) | {what} if value else set(expected.optimizers) - {what}
+            new = expected.replace(optimizers=chosen)
+        elif what == "landscape":
+            new = expected.replace(landscape=value, start=None)
+            new = new.replace(start=tuple(new.start_point()))
+        elif what == "start_x":
+            new = expected.replace(start=(value, expected.start[1]))
+        elif what == "start_y":
+            new = expected.replace(start=(expected.start[0], value))
+        else:
+            new = expected.replace(**{what: value})
+    else:
+        new = expected
+    if kind == "control":
+        if pg.controls[what].value == value:  # no change, no event: everything stays as it is
+            return expected
+        pg.controls[what].value = value
+    else:
+        try:
+            pg.set(**{what: value})
+        except (TypeError, ValueError) as exc:
+            assert not allowed, f"set({what}={value!r}) was refused: {exc}"
+            setting = what if what != "landscape" or isinstance(value, str) else "landscape"
+            assert setting in str(exc)
+        else:
+            assert allowed, f"set({what}={value!r}) was accepted"
+    if allowed:
+        assert pg.error is None and pg.message.value == ""
+    else:
+        assert pg.error and "Not changed" in pg.message.value
+    return new
+
+
+_SHARED = {}
+
+
+def test_random_sequences_of_changes_keep_controls_settings_and_figure_consistent():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    # Each step is checked down to the pixels (about 0.2 s), so the examples are few but long.
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(_actions(), min_size=1, max_size=5))
+    def check(actions):
+        if "pg" not in _SHARED:  # one playground for every example: its caches are part of what is tested
+            _SHARED["pg"] = playground(PlaygroundSettings(steps=40), dpi=40)
+        pg = _SHARED["pg"]
+        pg.reset()
+        expected = pg.defaults
+        for action in actions:
+            expected = _apply(pg, expected, action)
+            assert_consistent(pg, expected)
+
+    check()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input to the playground's public functions: a ValueError/TypeError naming the argument
+
+
+NUMBERS_BAD = [(None, TypeError), ("0.5", TypeError), (0.5 + 0j, TypeError), (True, TypeError), ([0.5], TypeError),
+               (float("nan"), ValueError), (float("inf"), ValueError), (-float("inf"), ValueError),
+               (10**400, ValueError)]
+SETTINGS_BAD = (
+    [("lr", v, e) for v, e in NUMBERS_BAD + [(0, ValueError), (-1.0, ValueError)]]
+    + [(n, v, e) for n in ("rho", "beta1", "beta2", "momentum")
+       for v, e in NUMBERS_BAD + [(1.0, ValueError), (-0.1, ValueError), (1e300, ValueError)]]
+    + [("steps", v, e) for v, e in [(None, TypeError), ("10", TypeError), (10.0, TypeError), (1 + 0j, TypeError),
+                                     (float("nan"), TypeError), (True, TypeError), (0, ValueError),
+                                     (MAX_STEPS + 1, ValueError), (10**400, ValueError)]]
+    + [("seed", v, e) for v, e in [(None, TypeError), ("1", TypeError), (1.5, TypeError), (True, TypeError),
+                                    (-1, ValueError)]]
+    + [("landscape", v, e) for v, e in [(None, TypeError), (3, TypeError), ("moon", ValueError), ("", ValueError),
+                                         ("noisy_", ValueError), ("Bowl", ValueError)]]
+    + [("optimizers", v, e) for v, e in [(None, TypeError), ("Adam", TypeError), (3, TypeError),
+                                          (["SGD"], ValueError), ([3], TypeError), ([["Adam"]], TypeError)]]
+    + [("start", v, e) for v, e in [("1,2", TypeError), (("1", "2"), TypeError), ((1 + 2j, 0.0), TypeError),
+                                     (np.array([1 + 2j, 0]), TypeError), ((True, 0.0), TypeError), (5.0, TypeError),
+                                     ((float("nan"), 0.0), ValueError), ((0.0, float("inf")), ValueError),
+                                     ((1e6, 0.0), ValueError), ((10**400, 0.0), ValueError), ((1.0,), ValueError),
+                                     ((1.0, 2.0, 3.0), ValueError), ([[1.0, 2.0]], ValueError),
+                                     ((-5.1, 0.0), ValueError), ((0.0, 2.01), ValueError)]]
+)
+
+
+@pytest.mark.parametrize("name, value, error", SETTINGS_BAD)
+def test_bad_settings_raise_an_error_naming_the_setting(name, value, error):
+    with pytest.raises(error) as info:
+        PlaygroundSettings(**{name: value})
+    assert str(info.value).startswith(name) or f"{name} " in str(info.value)
+
+
+def test_huge_and_boundary_settings_that_are_allowed():
+    # Allowed by the settings (the playground's sliders are narrower: see the next tests).
+    assert PlaygroundSettings(lr=1e300).lr == 1e300
+    assert PlaygroundSettings(seed=10**40, landscape="noisy_bowl").seed == 10**40
+    assert PlaygroundSettings(start=np.array([-5.0, 2.0])).start == (-5.0, 2.0)  # a corner of the area
+    assert PlaygroundSettings(start=(np.int64(1), np.float32(0.5))).start == (1.0, 0.5)
+    assert PlaygroundSettings(steps=MAX_STEPS, rho=0.0).steps == MAX_STEPS
+
+
+@pytest.mark.parametrize("call, name, error", [
+    (lambda: PlaygroundSettings().replace(speed=1), "speed", TypeError),
+    (lambda: PlaygroundSettings().hyperparameters("SGD"), "name", ValueError),
+    (lambda: PlaygroundSettings().hyperparameters(["Adam"]), "name", TypeError),
+    (lambda: PlaygroundSettings().optimizer(None), "name", TypeError),
+    (lambda: compute(None), "settings", TypeError),
+    (lambda: draw(None, PlaygroundSettings(), new_figure()[1]), "traces", TypeError),
+    (lambda: draw([], PlaygroundSettings(), "abc"), "axes", TypeError),
+    (lambda: draw([], PlaygroundSettings(), None), "axes", TypeError),
+    (lambda: new_figure(figsize="big"), "figsize", TypeError),
+    (lambda: new_figure(figsize=(13.0,)), "figsize", TypeError),
+    (lambda: new_figure(figsize=("13", 4.4)), "figsize", TypeError),
+    (lambda: new_figure(figsize=(0, 4.4)), "figsize", ValueError),
+    (lambda: new_figure(figsize=(float("nan"), 4.4)), "figsize", ValueError),
+    (lambda: new_figure(figsize=(1e6, 4.4)), "figsize", ValueError),
+    (lambda: new_figure(dpi=0), "dpi", ValueError),
+    (lambda: new_figure(dpi="80"), "dpi", TypeError),
+    (lambda: new_figure(dpi=1e6), "dpi", ValueError),
+    (lambda: new_figure(dpi=10**400), "dpi", ValueError),
+    (lambda: playground({"lr": 0.1}), "settings", TypeError),
+    (lambda: playground("default"), "settings", TypeError),
+    (lambda: playground(figsize=(1e5, 1e5)), "figsize", ValueError),
+    (lambda: playground(dpi=-80), "dpi", ValueError),
+    (lambda: playground(PlaygroundSettings(lr=2.0)), "lr", ValueError),
+    (lambda: playground(PlaygroundSettings(steps=5)), "steps", ValueError),
+    (lambda: FastRenderer(None), "figure", TypeError),
+    (lambda: FastRenderer(new_figure()[0]).render([None]), "changing", TypeError),
+    (lambda: w.encode_image(np.zeros((4, 4, 4)), "jpeg"), "rgba", ValueError),
+    (lambda: w.encode_image(np.zeros((4, 4), dtype=np.uint8), "jpeg"), "rgba", ValueError),
+    (lambda: w.encode_image(np.zeros((0, 4, 4), dtype=np.uint8), "jpeg"), "rgba", ValueError),
+    (lambda: w.encode_image(np.zeros((4, 4, 4), dtype=np.uint8), "gif"), "format", ValueError),
+    (lambda: w.encode_image(np.zeros((4, 4, 4), dtype=np.uint8), None), "format", ValueError),
+])
+def test_bad_arguments_raise_an_error_naming_the_argument(call, name, error):
+    with pytest.raises(error) as info:
+        call()
+    assert name in str(info.value)
+
+
+def test_draw_wants_runs_on_a_two_dimensional_landscape():
+    from rmsprop_lib import Adam, minimize, quadratic
+
+    trace = minimize(quadratic([1.0, 2.0, 3.0]), Adam(lr=0.1), [1.0, 1.0, 1.0], steps=3)
+    with pytest.raises(ValueError, match=r"traces\[0\].*2-D"):
+        draw([trace], PlaygroundSettings(), new_figure()[1])
+
+
+SET_BAD = [(name, value, error) for name, value, error in SETTINGS_BAD if name != "landscape" or value is not None] + [
+    ("lr", 2.0, ValueError), ("lr", 1e-5, ValueError), ("lr", 1e300, ValueError), ("steps", 5, ValueError),
+    ("steps", 1001, ValueError), ("beta2", 0.5, ValueError), ("momentum", 0.995, ValueError), ("seed", 21, ValueError),
+]
+
+
+def test_bad_values_given_to_set_are_refused_naming_the_setting_and_nothing_changes():
+    pg = playground(figsize=(6.0, 2.5), dpi=40)
+    before, image, updates = pg.settings, pg.image.value, pg.updates
+    for name, value, error in SET_BAD + [("speed", 1.0, TypeError)]:
+        with pytest.raises(error) as info:
+            pg.set(**{name: value})
+        assert name in str(info.value), (name, value)
+        assert pg.error == str(info.value) and "Not changed" in pg.message.value
+        assert pg.settings == before and pg.updates == updates and pg.image.value == image, (name, value)
+    assert_consistent(pg, before)
+    assert len(SET_BAD) >= 100  # every setting, each with its bad values
