@@ -75,7 +75,7 @@ _HEADING = {1: (70, 36), 2: (58, 48), 3: (50, 56), 4: (44, 90)}  # level: (line 
 _FIGURE_TOP = 80        # a figure slide's kicker and margins
 _MONO = 0.6             # width of a monospace character, in ems
 _OUTPUT_SIZES = (30, 26, 22, 19, 16)  # type sizes (px) tried for printed output, largest first
-_OUTPUT_LINES = 18      # printouts longer than this are shortened on the slide (in full in the notes)
+_OUTPUT_LINES = 24      # printouts longer than this are shortened on the slide (in full in the notes)
 _ITEM_CHARS = 180       # list items longer than this are cut to their first sentence(s)
 _LEAD_CHARS = 220       # a section's first sentence is shown if it is at most this long
 _WHOLE_ITEMS = ("quiz", "further reading", "references")  # sections whose list items are never cut
@@ -320,9 +320,10 @@ class _Deck:
         self.slides.append(slide)
         return slide
 
-    def note(self, md):
+    def note(self, md, slide=None):
+        """Add ``md`` to the speaker notes of ``slide`` (default: the last slide)."""
         if md.strip():
-            (self.slides[-1] if self.slides else self.new("slide", "text")).notes.append(md.strip())
+            (slide or (self.slides[-1] if self.slides else self.new("slide", "text"))).notes.append(md.strip())
 
     def title(self, md):
         heading = re.search(r"^# (.+)$", md, re.M)
@@ -337,20 +338,26 @@ class _Deck:
         for level, head, body in _split_at_headings(md):
             answers = [f"**{(s or 'Answer').strip()}**\n\n{a.strip()}" for s, a in _DETAILS.findall(body)]
             body = _DETAILS.sub("", body)
+            first = len(self.slides)
             if level:
                 self.context = head
-                self.section(level, head, body)
-                self.note(body)
+                complete = self.section(level, head, body)
             else:
                 shown = [(k, b) for k, b in _blocks(body) if k in ("math", "table")]
                 if shown:
                     self.section(None, self.context, "\n\n".join(b for _, b in shown), kicker=True)
-                self.note(body)
+                complete = False
+            target = self.slides[first] if len(self.slides) > first else None
+            if not complete:  # the notes hold what the slide leaves out
+                self.note(body, target)
             for answer in answers:
-                self.note(answer)
+                self.note(answer, target)
 
     def section(self, level, head, body, kicker=False):
-        """A heading's slide(s): heading, lead sentence, formulas, tables, lists; the rest to the notes."""
+        """A heading's slide(s): heading, lead sentence, formulas, tables, lists; the rest to the notes.
+
+        Returns whether the slides show all of ``body`` (then it need not be repeated in the notes).
+        """
         elements = []  # (markdown, height, list key or None)
         blocks = _blocks(body)
         whole = head.strip().lower() in _WHOLE_ITEMS
@@ -361,6 +368,8 @@ class _Deck:
             lead = _sentences(" ".join(blocks[0][1].split()))[0].strip()
             if _visible_length(lead) <= _LEAD_CHARS:
                 elements.append((lead, _text_height(lead) + 14, None))
+        complete = not [k for n, (k, b) in enumerate(blocks) if k not in ("math", "table", "list", "numbered")
+                        and n not in items and not (n == 0 and elements and elements[0][0] == " ".join(b.split()))]
         for n, (kind, block) in enumerate(blocks):
             if kind == "math":
                 block = _split_display(block)
@@ -368,8 +377,10 @@ class _Deck:
             elif kind == "table":
                 rows = [_table_cells(line) for line in block.splitlines() if line.strip()]
                 header, rows = rows[0], rows[2:]
-                size = math.ceil(len(rows) / math.ceil(len(rows) / 8))  # at most 8 rows a slide, evenly
                 for columns in _column_groups([header] + rows):
+                    pick = [[row[c] if c < len(row) else "" for c in columns] for row in [header] + rows]
+                    parts = math.ceil(_table_height(pick) / (_BUDGET - 120))  # row groups of even size
+                    size = math.ceil(len(rows) / parts)
                     for k in range(0, len(rows), size):
                         table = [[row[c] if c < len(row) else "" for c in columns] for row in [header] + rows[k:k + size]]
                         elements.append((_table_markdown(table), _table_height(table) + 20, None))
@@ -383,9 +394,10 @@ class _Deck:
                     entries, key = [items[n]], "bold"
                 for marker, text in entries:
                     short = " ".join(text.split()) if whole else shorten(text)
+                    complete = complete and short == " ".join(text.split())
                     elements.append((f"{marker} {short}", _text_height(short, _CHARS - 4) + 10, key))
         if level is None and not elements:
-            return
+            return complete
         slide = self.new("slide" if level in (1, 2) else "subslide", "text", kicker=head if kicker else None)
         if not kicker:
             slide.add(f"{'#' * max(2, min(level, 3))} {head}", _heading_height(head, max(2, min(level, 3))))
@@ -401,6 +413,7 @@ class _Deck:
             else:
                 slide.add(md, height + (14 if list_key is not None else 0))
             previous_list = list_key
+        return complete
 
     def code(self, cell):
         """A code cell: a slide per figure, one for its printed text; the code goes to the notes."""
@@ -424,7 +437,8 @@ class _Deck:
         for k, data in enumerate(figures):
             self.figure(data, text if caption else "")
         source = "".join(cell.get("source", ""))
-        if source.strip():
+        imports_only = all(re.match(r"\s*(#|$|import |from \S+ import )", line) for line in source.splitlines())
+        if not imports_only:
             code = f"```python\n{source.strip()}\n```"
             if len(self.slides) > first:
                 self.slides[first].notes.append(code)
@@ -435,7 +449,7 @@ class _Deck:
         lines = text.splitlines()
         slide = self.new("subslide", "output", kicker=self.context)
         if len(lines) > _OUTPUT_LINES:
-            shown = lines[:_OUTPUT_LINES - 3] + [f"⋯ ({len(lines) - _OUTPUT_LINES + 1} more lines) ⋯"] + lines[-2:]
+            shown = lines[:16] + [f"⋯ ({len(lines) - 19} more lines) ⋯"] + lines[-3:]
             slide.notes.append(f"The full printout:\n\n<pre>{html.escape(text)}</pre>")
         else:
             shown = lines
@@ -511,7 +525,7 @@ def deck_notebook(nb):
             deck.code(cell)
     cells = []
     for slide in deck.slides:
-        meta = {"slideshow": {"slide_type": slide.level, "data": {"rs_layout": slide.layout, "rs_estimate": str(int(slide.height))}}}
+        meta = {"slideshow": {"slide_type": slide.level, "data": {"rs_layout": slide.layout}}}
         cells.append(nbformat.v4.new_markdown_cell(_retarget("\n\n".join(slide.parts)), metadata=meta))
         if slide.notes:
             cells.append(nbformat.v4.new_markdown_cell(_retarget("\n\n".join(slide.notes)),
@@ -728,6 +742,8 @@ def export_all(out="slides", notebooks_dir=None, offline=False, assets=None, nam
     notebooks = sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise ValueError(f"notebooks_dir holds no NN_name.ipynb notebooks: {notebooks_dir}")
+    if names is not None and (isinstance(names, str) or not all(isinstance(n, str) for n in names)):
+        raise TypeError(f"names must be a list of notebook names such as ['03_rmsprop'], got {names!r}")
     if names:
         unknown = [n for n in names if not any(n in (p.name, p.stem) for p in notebooks)]
         if unknown:
@@ -794,15 +810,22 @@ def main(argv=None):
                                          f"{' '.join(ASSET_PACKAGES)} are installed")
     parser.add_argument("names", nargs="*", help="only these notebooks (e.g. 03_rmsprop)")
     args = parser.parse_args(argv)
+
+    def fail(message):  # one line, no usage text and no traceback
+        options = {"out": "--out", "notebooks_dir": "--notebooks", "assets": "--assets"}
+        message = re.sub(r"^(out|notebooks_dir|assets)\b", lambda m: options[m.group(1)], message)
+        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        return 2
+
     if args.assets and not args.offline:
-        parser.error("--assets only makes sense with --offline")
+        return fail("--assets only makes sense with --offline")
     start = time.perf_counter()
     try:
         paths = export_all(args.out, args.notebooks, offline=args.offline, assets=args.assets, names=args.names)
     except (ValueError, TypeError, RuntimeError) as err:
-        parser.error(str(err))
+        return fail(str(err))
     except OSError as err:  # e.g. a full disk or a folder without write permission
-        parser.error(f"{err.strerror or err}: {err.filename or args.out}")
+        return fail(f"{err.strerror or err}: {err.filename or args.out}")
     print(f"{len(paths)} deck(s) in {args.out}/ ({time.perf_counter() - start:.1f} s); "
           f"open one in a browser, press S for speaker notes, F for full screen")
     return 0
