@@ -7,11 +7,16 @@
     python -m rmsprop_lib.figures gallery bias_correction   # only these
 
 ``FIGURES`` lists them: file name, one-line caption and the notebook each belongs to. Every
-figure is computed with the package (seeded, so the files are the same on every run) and drawn
-with ``rmsprop_lib.plotting``'s colours. The folder also gets ``README.md``, an index with a
-thumbnail and caption per figure.
+figure is computed with the package and drawn with ``rmsprop_lib.plotting``'s colours. Everything
+is seeded, so on one computer every run writes the same files. Across computers the CONTENT is
+the same - every text (titles, labels, ticks, legends, numbers) and the picture up to a few
+pixels - but not always the bytes: a few figures show runs that amplify rounding errors (RMSProp
+hopping around a minimum), and processors round the last digit differently. Each PNG records its
+texts in its ``Description`` metadata (see :func:`figure_texts`), so a test can compare content.
+The folder also gets ``README.md``, an index with a thumbnail and caption per figure.
 """
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -20,6 +25,8 @@ from typing import Callable
 
 import matplotlib
 import numpy as np
+
+from . import _validate
 
 #: Matplotlib settings for every figure: the library defaults plus these, whatever the local rc.
 STYLE = {
@@ -56,6 +63,12 @@ def _plt():
 def _optimizer(name, **kwargs):
     from .optimizers import OPTIMIZERS
     return OPTIMIZERS[name](**kwargs)
+
+
+def _bounces(losses, window=50):
+    """Notebook 07's rule: in the last ``window`` steps the loss climbed back above twice its lowest value."""
+    tail = np.asarray(losses, dtype=float)[-window:]
+    return bool(tail.max() > 2 * tail.min())
 
 
 # --------------------------------------------------------------------------------------------
@@ -195,9 +208,14 @@ def rmsprop_vs_adagrad():
     traces = [minimize(rosenbrock, _optimizer("RMSProp", lr=0.01, rho=0.9), steps=steps),
               minimize(rosenbrock, _optimizer("AdaGrad", lr=0.1), steps=steps)]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    # Fixed legend places and axis ranges: RMSProp's last steps hop across the valley, and where exactly
+    # is decided by rounding; with "best" legends and automatic ranges that would shift the whole picture.
     plotting.plot_contour(rosenbrock, traces, ax=left, bounds=rosenbrock.bounds)
+    left.legend(loc="upper right", fontsize="small", framealpha=0.9)
     left.set_title(f"paths on Rosenbrock, {steps} steps")
     plotting.plot_loss(traces, ax=right, min_value=rosenbrock.min_value)
+    right.legend(loc="upper right", fontsize="small")
+    right.set_ylim(0.1, 20)
     right.set_title("loss gap: AdaGrad slows to a crawl in the valley")
     fig.suptitle("RMSProp keeps moving where AdaGrad's accumulated sum stalls it")
     fig.tight_layout()
@@ -217,8 +235,19 @@ def regression_loss_curves():
     mini = data.fit(rule(), X, y, epochs=30, batch_size=32, seed=1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     color = plotting.COLORS["RMSProp"]
-    left.plot(np.arange(1, len(full.data_losses) + 1), full.data_losses - best, color=color, linewidth=2)
+    # Near the best fit the minimum is unstable (notebook 04, section 2): the run is thrown out again and
+    # settles into hopping around it. How close it gets and how it rings on the way out are decided by
+    # rounding errors, so they differ between computers: that stretch is drawn thin, the y range is fixed.
+    gap = full.data_losses - best
+    steps = np.arange(1, len(gap) + 1)
+    unstable = 105
+    left.plot(steps[:unstable], gap[:unstable], color=color, linewidth=2)
+    left.plot(steps[unstable - 1:], gap[unstable - 1:], color=color, linewidth=0.8, alpha=0.6)
+    left.annotate("unstable minimum: from here on\nrounding errors decide the details",
+                  xy=(unstable, gap[unstable - 1]), xytext=(150, 1e-7), fontsize="small",
+                  arrowprops=dict(arrowstyle="->", color="0.4"))
     left.set_yscale("log")
+    left.set_ylim(1e-11, 1e2)
     left.set_xlabel("step (one step = the whole data set)")
     left.set_ylabel("loss - least-squares loss")
     left.set_title("full batch: reaches the best fit, then hovers near it")
@@ -231,7 +260,7 @@ def regression_loss_curves():
     right.set_xlabel("step (one step = a mini-batch of 32)")
     right.set_ylabel("loss (half mean squared error)")
     right.set_title("shuffled mini-batches: a noisy loss that levels off")
-    right.legend(fontsize="small")
+    right.legend(fontsize="small", loc="upper right")
     fig.suptitle("RMSProp fitting y = 4 + 3x + noise (lr 0.1, rho 0.9, eps 1e-5 inside the root)")
     fig.tight_layout()
     return fig
@@ -348,14 +377,18 @@ def lr_rho_heatmap():
     lrs = np.array([0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0])
     rhos = np.array([0.5, 0.9, 0.99, 0.999])
     gap = np.empty((len(rhos), len(lrs)))
+    verdict = np.full(gap.shape, "", dtype=object)  # "diverged" or "bounces" for a cell without a number
     for i, rho in enumerate(rhos):
         for j, lr in enumerate(lrs):
             trace = minimize(rosenbrock, RMSProp(lr=lr, rho=rho), steps=300)
-            gap[i, j] = np.nan if trace.status == "diverged" else trace.f - rosenbrock.min_value
+            # A run that bounces ends anywhere in its bouncing (where exactly is decided by rounding
+            # errors, so it differs between computers): it gets a word, not a number.
+            verdict[i, j] = "diverged" if trace.status == "diverged" else "bounces" if _bounces(trace.fs) else ""
+            gap[i, j] = np.nan if verdict[i, j] else trace.f - rosenbrock.min_value
     fig, ax = plt.subplots(figsize=(9, 4.6))
     image = ax.imshow(np.log10(np.maximum(gap, 1e-12)), origin="lower", aspect="auto", cmap="viridis_r")
     for i, j in zip(*np.nonzero(np.isnan(gap))):
-        ax.text(j, i, "diverged", ha="center", va="center", fontsize="small", color="0.3")
+        ax.text(j, i, verdict[i, j], ha="center", va="center", fontsize="small", color="0.3")
     for i, j in zip(*np.nonzero(~np.isnan(gap))):
         ax.text(j, i, f"{gap[i, j]:.2g}", ha="center", va="center", fontsize="small",
                 color="white" if np.log10(max(gap[i, j], 1e-12)) > np.nanmedian(np.log10(np.maximum(gap, 1e-12))) else "black")
@@ -364,7 +397,8 @@ def lr_rho_heatmap():
     ax.set_xlabel("learning rate lr")
     ax.set_ylabel("rho")
     fig.colorbar(image, ax=ax, label="log10 of the loss gap f - f* after 300 steps")
-    ax.set_title("RMSProp on Rosenbrock from (-1.5, 2): loss gap after 300 steps (lighter is better)")
+    ax.set_title("RMSProp on Rosenbrock from (-1.5, 2): loss gap after 300 steps (lighter is better)\n"
+                 "bounces: in the last 50 steps the loss climbed back above twice its lowest value", fontsize="medium")
     fig.tight_layout()
     return fig
 
@@ -443,27 +477,61 @@ def _check_formats(formats):
 
 
 def select(names=None):
-    """The ``Figure`` entries called ``names`` (all when None), in lecture order."""
+    """The ``Figure`` entries called ``names`` (a list of names; all when None or empty), in lecture order."""
+    if names is None:
+        return FIGURES
+    if isinstance(names, (str, bytes)) or not isinstance(names, (list, tuple)):
+        raise TypeError(f"names must be a list of figure names such as ['gallery'], got {_validate.show(names)}")
     if not names:
         return FIGURES
     known = {f.name: f for f in FIGURES}
-    unknown = [n for n in names if n not in known]
+    unknown = [n for n in names if not isinstance(n, str) or n not in known]
     if unknown:
         raise ValueError(f"unknown figure(s) {unknown}; choose from {list(known)}")
     return tuple(f for f in FIGURES if f.name in names)
 
 
+def _check_out(out):
+    """``out`` as a Path to a folder that exists or can be made; a clear error otherwise."""
+    if not isinstance(out, (str, os.PathLike)):
+        raise TypeError(f"out must be a folder path, got {_validate.show(out)}")
+    if not str(os.fspath(out)).strip():
+        raise ValueError("out must be a folder path, got an empty one (use '.' for the current folder)")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out must be a folder, but {out} is a file")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ValueError(f"out: cannot make the folder {out} ({err.strerror or err})") from None
+    return out
+
+
+def figure_texts(fig):
+    """Every non-empty text a figure shows, in drawing order: titles, axis and tick labels, legend
+    entries, annotations and numbers written into it. Unlike its pixels, these do not depend on
+    the computer, so they are what identifies a figure's content."""
+    from matplotlib.text import Text
+    fig.canvas.draw()  # tick labels exist only once the figure is drawn
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
 def render(figure, out, formats=("png",)):
-    """Draw one ``Figure`` and save it in each format; returns the paths written."""
+    """Draw one ``Figure`` and save it in each format; returns the paths written.
+
+    Each file records the figure's texts (:func:`figure_texts`, one per line) in its
+    ``Description`` metadata.
+    """
     plt = _plt()
     out = Path(out)
     with plt.style.context("default"), matplotlib.rc_context(STYLE):
         fig = figure.draw()
         try:
+            description = "\n".join(figure_texts(fig))
             paths = []
             for fmt in formats:
                 path = out / figure.filename(fmt)
-                fig.savefig(path, format=fmt, metadata=_METADATA[fmt])
+                fig.savefig(path, format=fmt, metadata={**_METADATA[fmt], "Description": description})
                 paths.append(path)
         finally:
             plt.close(fig)
@@ -476,8 +544,10 @@ def write_index(out, figures=FIGURES, fmt="png"):
         "# Lecture figures",
         "",
         "Regenerate them all with `python -m rmsprop_lib.figures` (PNG; add `--format png svg` for SVG",
-        "too, `--out DIR` for another folder). Each is computed by `rmsprop_lib` with fixed seeds, so",
-        "the files only change when the code does. The notebook column says where the figure is explained.",
+        "too, `--out DIR` for another folder). Each is computed by `rmsprop_lib` with fixed seeds, so on",
+        "one computer the files only change when the code does. On another computer a figure can differ in",
+        "a few pixels (some runs amplify rounding errors, which differ between processors), never in its",
+        "texts. The notebook column says where the figure is explained.",
         "",
         "| figure | caption | notebook |",
         "|---|---|---|",
@@ -498,8 +568,10 @@ def generate(out="figures", formats=("png",), names=None, index=True, echo=print
     """
     formats = _check_formats(formats)
     figures = select(names)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    index = _validate.flag("index", index)
+    if not callable(echo):
+        raise TypeError(f"echo must be a function such as print, got {_validate.show(echo)}")
+    out = _check_out(out)
     written = []
     for i, figure in enumerate(figures, 1):
         start = time.perf_counter()
@@ -518,9 +590,16 @@ def default_out():
     return here / "figures" if (here / "notebooks").is_dir() else Path.cwd() / "figures"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but every error is one line (no usage block) with exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m rmsprop_lib.figures",
-                                     description="Regenerate the lecture figures and their index.")
+    parser = _Parser(prog="python -m rmsprop_lib.figures",
+                     description="Regenerate the lecture figures and their index.")
     parser.add_argument("--out", help="folder to write into (default: figures/ of this checkout)")
     parser.add_argument("--format", nargs="+", default=["png"], choices=FORMATS, dest="formats",
                         help="file format(s) (default: png)")
@@ -534,10 +613,14 @@ def main(argv=None):
     matplotlib.use("Agg")
     try:
         select(args.names)
-    except ValueError as err:
+        out = _check_out(default_out() if args.out is None else args.out)  # --out "" is an error, not the default
+    except (TypeError, ValueError) as err:
         parser.error(str(err))
     start = time.perf_counter()
-    paths = generate(args.out or default_out(), args.formats, args.names)
+    try:
+        paths = generate(out, args.formats, args.names)
+    except OSError as err:  # e.g. a folder we may not write into
+        parser.exit(1, f"{parser.prog}: error: cannot write the figures: {err}\n")
     print(f"{len(paths)} file(s) written in {time.perf_counter() - start:.1f} s")
     return 0
 
