@@ -127,30 +127,13 @@ def _within_limit(x):
     return np.vdot(x, x) <= DIVERGENCE_LIMIT**2 or bool(np.abs(x).max() <= DIVERGENCE_LIMIT)
 
 
-def _gradient(objective, x):
-    """The objective's gradient at x, checked to be a float array shaped like x (NaN and inf allowed)."""
-    try:
-        g = objective.gradient(x)
-    except ValueError as exc:
-        if "read-only" in str(exc):
-            raise ValueError(f"the gradient of objective {objective.name!r} must not change its input x "
-                             "(compute the result into a new array)") from exc
-        raise
-    if type(g) is np.ndarray and g.dtype == np.float64 and g.shape == x.shape:
-        return g
-    return _validate.real_array(f"the gradient of objective {objective.name!r}", g, shape=x.shape)
+def _checked_gradient(objective, g, shape):
+    """A gradient that is not already a float64 array of the right shape, converted (NaN and inf allowed)."""
+    return _validate.real_array(f"the gradient of objective {objective.name!r}", g, shape=shape)
 
 
-def _value(objective, x):
-    """The objective's value at x, checked to be one real number (NaN and inf allowed)."""
-    try:
-        f = objective.f(x)
-    except ValueError as exc:
-        if "read-only" in str(exc):
-            raise ValueError(f"the function of objective {objective.name!r} must not change its input x") from exc
-        raise
-    if type(f) in (float, np.float64):
-        return float(f)
+def _checked_value(objective, f):
+    """A value that is not already a float64 number, converted to one (NaN and inf allowed)."""
     if (isinstance(f, numbers.Real) and not isinstance(f, (bool, np.bool_))) or \
             (isinstance(f, np.ndarray) and f.shape == () and f.dtype.kind in "iuf"):
         try:
@@ -159,6 +142,9 @@ def _value(objective, x):
             return math.inf
     raise TypeError(f"the function of objective {objective.name!r} must return one real number per point, "
                     f"got {_validate.show(f)}")
+
+
+_FLOAT64 = np.dtype(np.float64)
 
 
 def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
@@ -191,40 +177,57 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
     objective.reset()
     rule = copy.copy(optimizer)  # the trace recomputes states from it: later changes must not matter
     state = rule._init(x.shape)
-    x.flags.writeable = False
-    xs = np.empty((steps + 1,) + x.shape)
-    fs = np.empty(steps + 1)
-    grads = np.empty((steps,) + x.shape)
-    updates = np.empty((steps,) + x.shape)
+    f, gradient, step = objective.f, objective.gradient, rule._step
+    shape, vector = x.shape, x.ndim == 1
+    # For rules that do not square the gradient a NaN or inf in it shows in x_new; check it only
+    # when the rule squares it (an overflow there would stop the run without a sign) or for tol.
+    check_gradient = rule.squares_gradient or tol is not None
+    xs, fs = np.empty((steps + 1,) + shape), np.empty(steps + 1)
+    grads, updates = np.empty((steps,) + shape), np.empty((steps,) + shape)
+    x.flags.writeable = False  # the objective's functions get a read-only x
     xs[0] = x
-    fs[0] = _value(objective, x)
     status, k = "max_steps", 0  # k: updates taken
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for _ in range(steps):
-            g = _gradient(objective, x)
-            gg = np.vdot(g, g)
-            if not (gg <= 1e300 or rule._usable(g)):
-                status = "diverged"
-                break
-            if tol is not None and math.sqrt(gg) <= tol:
-                status = "converged"
-                break
-            update, state = rule._step(g, state)
-            x_new = x - update
-            if not _within_limit(x_new):
-                status = "diverged"
-                break
-            x_new.flags.writeable = False
-            f_new = _value(objective, x_new)
-            if not math.isfinite(f_new):
-                status = "diverged"
-                break
-            x = x_new
-            grads[k] = g
-            updates[k] = update
-            k += 1
-            xs[k] = x
-            fs[k] = f_new
+    try:
+        fs[0] = _checked_value(objective, f(x))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for _ in range(steps):
+                # the checks of _checked_gradient, _checked_value and _within_limit have their fast
+                # paths written out here: this loop is what every run of the series pays for
+                g = gradient(x)
+                if not (type(g) is np.ndarray and g.dtype is _FLOAT64 and g.shape == shape):
+                    g = _checked_gradient(objective, g, shape)
+                if check_gradient:
+                    gg = g.dot(g) if vector else np.vdot(g, g)
+                    if not (gg <= 1e300 or rule._usable(g)):  # not finite, or too large to square
+                        status = "diverged"
+                        break
+                    if tol is not None and math.sqrt(gg) <= tol:
+                        status = "converged"
+                        break
+                update, state = step(g, state)
+                x_new = x - update
+                if not ((x_new.dot(x_new) if vector else np.vdot(x_new, x_new)) <= DIVERGENCE_LIMIT**2
+                        or _within_limit(x_new)):
+                    status = "diverged"
+                    break
+                x_new.flags.writeable = False
+                f_new = f(x_new)
+                if type(f_new) is not np.float64:
+                    f_new = _checked_value(objective, f_new)
+                if not math.isfinite(f_new):
+                    status = "diverged"
+                    break
+                x = x_new
+                grads[k] = g
+                updates[k] = update
+                k += 1
+                xs[k] = x
+                fs[k] = f_new
+    except ValueError as exc:
+        if "read-only" in str(exc):
+            raise ValueError(f"the functions of objective {objective.name!r} must not change their input x "
+                             "(compute the result into a new array)") from exc
+        raise
 
     def keep(array, n):
         return array if n == len(array) else array[:n].copy()  # a copy frees the unused rows

@@ -220,7 +220,7 @@ def test_a_gradient_that_writes_into_x_gets_a_clear_error():
     def writes(x):
         x[0] = 0.0
         return 2 * x
-    with pytest.raises(ValueError, match="gradient of objective 'custom' must not change its input x"):
+    with pytest.raises(ValueError, match="the functions of objective 'custom' must not change their input x"):
         minimize(gradient_objective(writes), GradientDescent(0.1), x0=[1.0, 1.0], steps=5)
 
 
