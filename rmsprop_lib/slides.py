@@ -6,19 +6,22 @@
     python -m rmsprop_lib.slides --out decks --offline  # decks that work without a network
 
 A deck is laid out for projecting (16:9, 1280x720), not copied from the notebook cell by cell. One
-idea per slide, and the notebook's narrative goes to the speaker notes (press S):
+idea per slide; the notebook's narrative goes to the speaker notes (press S for the speaker view):
 
 - each ``##`` section starts a new column of slides, each ``###`` heading a slide below it. Such a
-  slide shows the heading, the section's lead sentence, its display formulas, its tables and its
-  lists (long items cut to their first sentence); what does not fit moves to a continuation slide;
-- every figure a code cell draws gets a slide of its own, scaled to fit; printed results get one
-  too, in a type size chosen so that the longest line fits (very long printouts are shortened);
+  slide shows the heading, the section's lead sentence, its display formulas (a wide one cut at its
+  ``\\quad``s into rows), its tables and its lists (long items cut to their first sentence; quiz
+  questions and references kept whole); what does not fit goes on to a slide below;
+- every figure a code cell draws gets a slide of its own, as large as the slide allows; printed
+  results get one too, in the largest type their longest line fits (a printout of one to three
+  lines under a single figure becomes its caption; a very long one is shortened on the slide);
 - paragraphs, quiz answers (``<details>``), code and full printouts go to the speaker notes;
 - cells with the slide type ``skip`` (the setup cell and the exercises) are left out.
 
-The decision is made from what the notebooks contain (cell types, headings, outputs and the slide
-type ``skip``/``notes``); nothing is executed. If a slide's text still does not fit, the deck
-shrinks its type (down to 70%) when it opens.
+Nothing is executed: the layout is decided from what the notebooks contain (cell types, headings,
+outputs, the slide types ``skip`` and ``notes``). If a slide's text still does not fit, the deck
+shrinks its type (down to 70%) when it opens. The arrow keys, space and a presenter's clicker walk
+through every slide in order; Esc shows them all as a grid, F goes full screen.
 
 By default a deck loads reveal.js 4, require.js, jQuery and MathJax 2 from public CDNs, as
 nbconvert does. ``--offline`` copies them next to the decks instead (``_assets/``), so the folder
@@ -69,7 +72,7 @@ MIN_FIT = 0.7
 # ---------------------------------------------------------------------------------------------
 
 # Estimates of rendered heights in slide pixels, for the CSS in _TEMPLATE (body type 28 px).
-_BUDGET = 600          # content height of a slide: 720 minus padding and a safety margin
+_BUDGET = 640          # content height of a slide: 720 minus padding and a safety margin
 _LINE, _CHARS = 37, 82  # one line of body text, and the characters that fit on it
 _HEADING = {1: (70, 36), 2: (58, 48), 3: (50, 56), 4: (44, 90)}  # level: (line height, characters)
 _FIGURE_TOP = 80        # a figure slide's kicker and margins
@@ -272,8 +275,11 @@ def _math_height(md):
 
 
 def _table_height(rows):
-    """Rows at 21 px type: each as many lines as its text needs across the slide, plus padding."""
-    return sum(27 * math.ceil(1.2 * sum(_visible_length(c) + 2 for c in row) / 115) + 12 for row in rows)
+    """Rows at 21 px type, padded; columns share the slide's width in proportion to their longest cell."""
+    widths = [max(_visible_length(row[c]) if c < len(row) else 0 for row in rows) + 2 for c in range(len(rows[0]))]
+    share = [110 * w / max(sum(widths), 110) for w in widths]  # about 110 characters across the slide
+    return sum(27 * max(math.ceil((_visible_length(cell) + 1) / share[c]) for c, cell in enumerate(row[:len(share)]))
+               + 12 for row in rows)
 
 
 class _Slide:
@@ -379,10 +385,10 @@ class _Deck:
                 header, rows = rows[0], rows[2:]
                 for columns in _column_groups([header] + rows):
                     pick = [[row[c] if c < len(row) else "" for c in columns] for row in [header] + rows]
-                    parts = math.ceil(_table_height(pick) / (_BUDGET - 120))  # row groups of even size
-                    size = math.ceil(len(rows) / parts)
-                    for k in range(0, len(rows), size):
-                        table = [[row[c] if c < len(row) else "" for c in columns] for row in [header] + rows[k:k + size]]
+                    parts = max(1, min(len(rows), math.ceil(_table_height(pick) / (_BUDGET - 100))))
+                    bounds = [len(rows) * k // parts for k in range(parts + 1)]  # row groups of even size
+                    for start, stop in zip(bounds, bounds[1:]):
+                        table = [pick[0]] + pick[1 + start:1 + stop]
                         elements.append((_table_markdown(table), _table_height(table) + 20, None))
             elif kind in ("list", "numbered") or n in items:
                 if kind == "list":
@@ -567,15 +573,16 @@ body .reveal .jp-RenderedHTMLCommon li { margin: 0 0 0.28em 0; }
 body .reveal .jp-RenderedHTMLCommon li > p { margin: 0; }
 body .reveal .jp-RenderedHTMLCommon table { font-size: 0.75em; margin: 0.2em 0 0.6em 0; table-layout: auto; }
 body .reveal .jp-RenderedHTMLCommon :is(th, td) { padding: 0.25em 0.5em; border-bottom: 1px solid #ccc;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
 body .reveal .jp-RenderedHTMLCommon code { font-size: 0.9em; padding: 0 0.15em; background: #f3f3f3; }
 body .reveal .jp-RenderedHTMLCommon pre { box-shadow: none; margin: 0.2em 0; padding: 0.3em 0.5em;
   width: auto; background: #f6f6f6; border-radius: 4px; line-height: 1.25; white-space: pre; overflow: visible; }
+body .reveal .jp-RenderedHTMLCommon pre.rs-output { width: fit-content; max-width: 100%; box-sizing: border-box; }
 body .reveal .jp-RenderedHTMLCommon pre.rs-wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
 body .reveal .jp-RenderedHTMLCommon pre.rs-caption { font-size: 0.7em; background: none; text-align: center; }
 body .reveal .jp-RenderedHTMLCommon img.rs-figure { display: block; margin: 0 auto; max-width: 100%;
   width: auto; height: auto; object-fit: contain; }
-body .reveal .jp-RenderedHTMLCommon .MJXc-display { margin: 0.35em 0; }
+body .reveal .jp-RenderedHTMLCommon .MJXc-display { margin: 0.5em 0; }
 body .reveal section[data-rs-layout="title"] { text-align: center; }
 body .reveal section[data-rs-layout="title"] p { font-size: 0.7em; color: #555; }
 body .reveal .slide-number { font-size: 14px; }
@@ -604,7 +611,9 @@ require({waitSeconds: 15},
       document.documentElement.setAttribute("data-deck-ready", "true");
     }
     Reveal.initialize({
-      controls: true, progress: true, hash: true, center: true, transition: "none",
+      // No arrows over the figures; the arrow keys, space and a presenter's clicker walk through every
+      // slide in order (a section's slides included), Esc shows them all as a grid.
+      controls: false, navigationMode: "linear", progress: true, hash: true, center: true, transition: "none",
       slideNumber: "{{ resources.reveal.number }}", width: W, height: H, margin: 0.04,
       viewDistance: 1000,  // every slide laid out at once, so MathJax measures them all
       plugins: [RevealNotes]
