@@ -157,7 +157,7 @@ PY
         unit_tests=($COLAB_TESTS)
     fi
     t0=$SECONDS
-    env -u RMSPROP_REQUIRE_BROWSER "$venv/bin/pytest" "${unit_tests[@]}" -q -W ignore::DeprecationWarning || status=$?
+    env -u RMSPROP_REQUIRE_BROWSER -u RMSPROP_REQUIRE_BOOK "$venv/bin/pytest" "${unit_tests[@]}" -q -W ignore::DeprecationWarning || status=$?
     echo "unit tests took $((SECONDS - t0)) s"
 
     t0=$SECONDS
