@@ -1,5 +1,7 @@
 """The small network of notebook 07: data, loss, backpropagation, training and input checks."""
+import itertools
 import math
+import time
 import warnings
 
 import numpy as np
@@ -282,15 +284,26 @@ def test_one_diverging_seed_does_not_stop_the_others(moons, monkeypatch):
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
-    ({"hidden": (0,)}, ValueError, "hidden[0] must be a whole number >= 1"),
+    ({"hidden": (0,)}, ValueError, "hidden[0] must be >= 1"),
     ({"hidden": (4, -2)}, ValueError, "hidden[1]"),
     ({"hidden": (2.5,)}, TypeError, "hidden[0] must be a whole number"),
     ({"hidden": "16"}, TypeError, "hidden must be a tuple"),
     ({"hidden": (True,)}, TypeError, "hidden[0]"),
-    ({"activation": "softmax"}, ValueError, "activation must be one of ('tanh', 'relu', 'sigmoid')"),
+    ({"activation": "softmax"}, ValueError, "activation must be one of ['tanh', 'relu', 'sigmoid']"),
     ({"activation": None}, ValueError, "activation must be one of"),
     ({"n_classes": 1}, ValueError, "n_classes must be >= 2"),
     ({"n_inputs": 0}, ValueError, "n_inputs must be >= 1"),
+    ({"hidden": ("16",)}, TypeError, "hidden[0] must be a whole number"),
+    ({"hidden": (4.0,)}, TypeError, "hidden[0] must be a whole number"),
+    ({"hidden": range(3)}, TypeError, "hidden must be a tuple"),
+    ({"hidden": tuple(range(1, 200))}, ValueError, "hidden must have at most 100 layers"),
+    # sizes that would not fit in memory are refused at once, not with a MemoryError later
+    ({"hidden": (10**7,)}, ValueError, "hidden[0] must be <= 1,000,000"),
+    ({"hidden": (10**400,)}, ValueError, "hidden[0] must be <= 1,000,000"),
+    # (2 * 1000 + 1000) + (1000 * 1000 + 1000) + (1000 * 2 + 2) parameters
+    ({"hidden": (1000, 1000)}, ValueError, "the network would have 1,006,002 parameters, more than MAX_PARAMS"),
+    ({"n_inputs": 10**12}, ValueError, "n_inputs must be <= 1,000,000"),
+    ({"n_classes": "2"}, TypeError, "n_classes must be a whole number"),
 ])
 def test_bad_network_settings(kwargs, error, words):
     with pytest.raises(error) as info:
@@ -311,7 +324,7 @@ def test_bad_parameters_and_data(moons):
         (lambda: net.loss(params, X, y[:-1]), ValueError, "y must have shape (120,)"),
         (lambda: net.loss(params, X, y + 1), ValueError, "y must hold class labels in 0..1"),
         (lambda: net.loss(params, X, y + 0.5), TypeError, "whole-number class labels"),
-        (lambda: net.predict_grid(params, bounds=((1, 0), (0, 1))), ValueError, "xmin must be < xmax"),
+        (lambda: net.predict_grid(params, bounds=((1, 0), (0, 1))), ValueError, "bounds must have xmin < xmax"),
         (lambda: gradient_check(net, params, X, y, h=0.0), ValueError, "h must be > 0"),
         (lambda: make_moons(1), ValueError, "n_samples must be >= 2"),
         (lambda: make_moons(10, noise=-0.1), ValueError, "noise must be >= 0"),
@@ -343,3 +356,151 @@ def test_bad_training_settings(moons):
         with pytest.raises(error) as info:
             call()
         assert words in str(info.value), (words, str(info.value))
+
+
+# --------------------------------------------------------------------------- bad input, argument by argument
+
+COMPLEX_AND_STRINGS = {
+    "complex": lambda a: np.asarray(a) + 0j,  # complex even with zero imaginary parts: never truncated
+    "numeric strings": lambda a: np.asarray(a).astype(str),
+    "booleans": lambda a: np.asarray(a) > 0,
+    "None": lambda a: None,
+    "a dict": lambda a: {"a": 1},
+    "a ragged list": lambda a: [[1.0, 2.0], [3.0]],
+}
+
+
+@pytest.mark.parametrize("kind", list(COMPLEX_AND_STRINGS))
+def test_arrays_of_anything_but_real_numbers_are_refused_naming_the_argument(moons, kind):
+    X, y = moons
+    net = MLP(hidden=(3,))
+    params = net.init(0)
+    bad = COMPLEX_AND_STRINGS[kind]
+    calls = {
+        "params": [lambda: net.loss(bad(params), X, y), lambda: net.grad(bad(params), X, y),
+                   lambda: net.forward(bad(params), X), lambda: net.predict(bad(params), X),
+                   lambda: net.check_params(bad(params)), lambda: net.layers(bad(params)),
+                   lambda: gradient_check(net, bad(params), X, y)]
+        # params=None is train's default (model.init(seed)), so None is not a bad value there
+        + ([] if kind == "None" else [lambda: train(net, Adam(lr=0.1), X, y, params=bad(params), steps=1)]),
+        "X": [lambda: net.loss(params, bad(X), y), lambda: net.forward(params, bad(X)),
+              lambda: net.accuracy(params, bad(X), y), lambda: train(net, Adam(lr=0.1), bad(X), y, steps=1),
+              lambda: train_seeds(net, Adam(lr=0.1), bad(X), y, seeds=(0,), steps=1),
+              lambda: train_test_split(bad(X), y)],
+        "y": [lambda: net.loss(params, X, bad(y)), lambda: net.accuracy(params, X, bad(y)),
+              lambda: train(net, Adam(lr=0.1), X, bad(y), steps=1), lambda: train_test_split(X, bad(y))],
+    }
+    for name, tries in calls.items():
+        for call in tries:
+            with pytest.raises((TypeError, ValueError)) as info:
+                call()
+            assert str(info.value).startswith(name), (kind, name, str(info.value))
+
+
+def test_a_complex_layer_is_refused_by_flatten():
+    net = MLP(hidden=(), n_inputs=2, n_classes=2)
+    W, b = np.ones((2, 2)), np.zeros(2)
+    assert net.flatten([(W, b)]).dtype == np.float64
+    with pytest.raises(TypeError, match=r"layers\[0\] W must hold real numbers"):
+        net.flatten([(W + 0j, b)])
+    with pytest.raises(TypeError, match=r"layers\[0\] b must be an array of numbers"):
+        net.flatten([(W, ["0", "0"])])
+    with pytest.raises(TypeError, match=r"layers\[0\] must be a pair \(W, b\)"):
+        net.flatten([W])
+    with pytest.raises(TypeError, match="layers must be a list of"):
+        net.flatten(W)
+
+
+def test_labels_must_be_whole_numbers_of_the_right_range(moons):
+    X, y = moons
+    net = MLP(hidden=(3,))
+    params = net.init(0)
+    assert net.loss(params, X, y.astype(float)) == net.loss(params, X, y)  # 0.0 and 1.0 are labels too
+    for labels, error, words in [(y + 0.5, TypeError, "y must hold whole-number class labels"),
+                                 (np.where(y == 1, np.nan, 0.0), TypeError, "y must hold whole-number class labels"),
+                                 (np.where(y == 1, 1e300, 0.0), ValueError, "y must hold class labels in 0..1"),
+                                 (-y, ValueError, "y must hold class labels in 0..1")]:
+        with pytest.raises(error, match=words.replace(".", r"\.")):
+            net.loss(params, X, labels)
+
+
+def test_results_that_overflow_are_an_error_not_a_silent_nan():
+    net = MLP(hidden=(4,), activation="relu")
+    X = np.array([[1e200, 1e200], [1.0, -1.0]])
+    y = np.array([0, 1])
+    params = np.full(net.n_params, 1e200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for call in (lambda: net.loss_and_grad(params, X, y), lambda: net.forward(params, X),
+                     lambda: gradient_check(net, params, X, y)):
+            with pytest.raises(ValueError, match="must be small enough for the .* to be finite in float64"):
+                call()
+        # training reports the run as diverged instead
+        result = train(net, GradientDescent(lr=0.1), X, y, params=params, steps=5)
+    assert result.status == "diverged"
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda net, X, y: train(net, Adam(lr=0.1), X, y, steps=10**12), "steps must be <= 10,000,000"),
+    (lambda net, X, y: train_seeds(net, Adam(lr=0.1), X, y, steps=10**12), "steps must be <= 10,000,000"),
+    (lambda net, X, y: train_seeds(net, Adam(lr=0.1), X, y, seeds=range(10**12)), "seeds must hold at most 1,000"),
+    (lambda net, X, y: train_seeds(net, Adam(lr=0.1), X, y, seeds=itertools.count()), "seeds must hold at most"),
+    (lambda net, X, y: make_moons(10**12), "n_samples must be <= 10,000,000"),
+    (lambda net, X, y: make_spirals(10**12), "n_samples must be <= 10,000,000"),
+    (lambda net, X, y: make_moons(10, noise=1e308), "noise is too large (1e+308): the points overflow"),
+    (lambda net, X, y: make_spirals(10, turns=1e300), "turns must be at most 1e6"),
+    (lambda net, X, y: net.predict_grid(net.init(0), n=10**6), "n must be <= 2,000"),
+    (lambda net, X, y: gradient_check(MLP(hidden=(300, 100)), MLP(hidden=(300, 100)).init(0), X, y),
+     "gradient_check probes every parameter"),
+    (lambda net, X, y: MLP(hidden=(2000,)).forward(MLP(hidden=(2000,)).init(0), np.zeros((30_000, 2))),
+     "X has too many rows for this network"),
+])
+def test_huge_sizes_give_a_clear_error_at_once(moons, call, words):
+    X, y = moons
+    net = MLP(hidden=(3,))
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError) as info:
+            call(net, X, y)
+    assert words in str(info.value), str(info.value)
+    assert time.perf_counter() - start < 5, "the check must come before any work"
+
+
+def test_other_wrong_arguments_name_themselves(moons):
+    X, y = moons
+    net = MLP(hidden=(3,))
+    cases = [
+        (lambda: train(net, Adam(lr=0.1), X, y, steps=2.5), TypeError, "steps must be a whole number"),
+        (lambda: train(net, Adam(lr=0.1), X, y, steps="10"), TypeError, "steps must be a whole number"),
+        (lambda: train(net, Adam(lr=0.1), X, y, seed=1.0), TypeError, "seed must be a whole number"),
+        (lambda: train(net, Adam(lr=0.1), X, y, batch_size="8"), TypeError, "batch_size must be a whole number"),
+        (lambda: train(net, Adam(lr=0.1), X, y, label=["a"]), TypeError, "label must be a string"),
+        (lambda: train_seeds(net, Adam(lr=0.1), X, y, seeds="012"), TypeError, "seeds must be a list"),
+        (lambda: train_seeds(net, Adam(lr=0.1), X, y, seeds=(0, 1.5)), TypeError, "seeds[1] must be a whole number"),
+        (lambda: net.predict_grid(net.init(0), bounds=None), TypeError, "bounds must be ((xmin, xmax), (ymin, ymax))"),
+        (lambda: net.predict_grid(net.init(0), bounds=((0, np.inf), (0, 1))), ValueError, "bounds xmax must be finite"),
+        (lambda: net.predict_grid(net.init(0), n=3.0), TypeError, "n must be a whole number"),
+        (lambda: net.init(seed="0"), TypeError, "seed must be a whole number"),
+        (lambda: gradient_check(net, net.init(0), X, y, floor="1e-4"), TypeError, "floor must be a real number"),
+        (lambda: make_moons(noise=1 + 0j), TypeError, "noise must be a real number"),
+        (lambda: make_moons(n_samples="100"), TypeError, "n_samples must be a whole number"),
+        (lambda: train_test_split(X, y, test_fraction="0.5"), TypeError, "test_fraction must be a real number"),
+        (lambda: net.loss(net.init(0), X[:, :, None], y), ValueError, "X must have shape (n_samples, n_features)"),
+        (lambda: net.loss(net.init(0), X, y[:, None]), ValueError, "y must have shape (120,)"),
+    ]
+    for call, error, words in cases:
+        with pytest.raises(error) as info:
+            call()
+        assert words in str(info.value), (words, str(info.value))
+
+
+def test_layers_are_views_of_a_float_vector_and_of_a_checked_copy_otherwise():
+    net = MLP(hidden=(2,))
+    params = net.init(0)
+    W1, _ = net.layers(params)[0]
+    assert np.shares_memory(W1, params)
+    as_list = params.tolist()
+    (W1_copy, _), _ = net.layers(as_list)
+    np.testing.assert_array_equal(W1_copy, W1)
+    assert W1_copy.dtype == np.float64 and not np.shares_memory(W1_copy, params)
