@@ -89,6 +89,7 @@ _DETAILS = re.compile(r"<details>\s*(?:<summary>(.*?)</summary>)?(.*?)</details>
 _ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+(.*)$")
 _NUMBERED_PARAGRAPH = re.compile(r"^\*\*\d+[.)]\*\*\s")
 _ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "cf.", "al.", "Fig.", "Eq.", "approx.", "etc.")
+_IMAGE = re.compile(r"(?<!\[)!\[[^\]]*\]\([^)]*\)(?!\]\()")  # a markdown image that is not a badge link
 _NOTEBOOK_LINK = re.compile(r"\]\((\d\d_[\w-]+)\.ipynb(#[^)\s]*)?\)")
 
 
@@ -287,6 +288,7 @@ class _Slide:
 
     def __init__(self, level, layout):
         self.level, self.layout, self.parts, self.notes, self.height = level, layout, [], [], 0
+        self.attachments = {}  # images pasted into a markdown cell, which its figure slide shows
 
     def add(self, md, height):
         self.parts.append(md)
@@ -332,18 +334,21 @@ class _Deck:
             (slide or (self.slides[-1] if self.slides else self.new("slide", "text"))).notes.append(md.strip())
 
     def title(self, md):
-        heading = re.search(r"^# (.+)$", md, re.M)
+        """The title slide: the ``#`` heading and the links to the other notebooks (no badges)."""
+        heading = re.search(r"^# (.+)$", md, re.M).group(1).strip()
         slide = self.new("slide", "title")
-        slide.add(f"# {heading.group(1).strip()}" if heading else shorten(md.strip().splitlines()[0]), 90)
-        links = [line for line in md.splitlines() if ".ipynb)" in line and not line.lstrip().startswith("[![")]
-        for line in links:
-            slide.add(line.strip(), 40)
-        self.context = heading.group(1).strip() if heading else ""
+        slide.add(f"# {heading}", 90)
+        for line in md.splitlines():
+            if ".ipynb)" in line and not line.lstrip().startswith("[!["):
+                slide.add(line.strip(), 40)
+        self.context = heading
 
-    def markdown(self, md):
+    def markdown(self, md, attachments=None):
         for level, head, body in _split_at_headings(md):
             answers = [f"**{(s or 'Answer').strip()}**\n\n{a.strip()}" for s, a in _DETAILS.findall(body)]
             body = _DETAILS.sub("", body)
+            images = _IMAGE.findall(body)  # a picture in the text gets a figure slide, like a plot
+            body = _IMAGE.sub("", body)
             first = len(self.slides)
             if level:
                 self.context = head
@@ -358,6 +363,10 @@ class _Deck:
                 self.note(body, target)
             for answer in answers:
                 self.note(answer, target)
+            for image in images:
+                slide = self.new("subslide", "figure", kicker=self.context)
+                slide.add(image, HEIGHT - _FIGURE_TOP)
+                slide.attachments = dict(attachments or {})
 
     def section(self, level, head, body, kicker=False):
         """A heading's slide(s): heading, lead sentence, formulas, tables, lists; the rest to the notes.
@@ -507,32 +516,39 @@ def _slide_type(cell):
     return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
 
 
-def deck_notebook(nb):
+def deck_notebook(nb, name="Slides"):
     """The notebook of a deck: markdown cells with reveal.js slide metadata, laid out for projecting.
 
-    ``nb`` is a notebook (as read by nbformat or json). Each slide is one markdown cell whose
+    ``nb`` is a notebook (as read by nbformat or json); its first cell gives the title slide if it
+    is a markdown cell with a ``#`` heading, else ``name`` does. Each slide is one markdown cell whose
     ``slideshow.data.rs_layout`` names its layout ("title", "text", "figure" or "output"), followed
     by a cell of slide type ``notes`` when it has speaker notes.
     """
     import nbformat
 
-    deck = _Deck()
-    for i, cell in enumerate(nb["cells"]):
+    deck, cells = _Deck(), list(nb["cells"])
+    first = "".join(cells[0].get("source", "")) if cells and cells[0]["cell_type"] == "markdown" else ""
+    if re.search(r"^# .*\S", first, re.M):
+        deck.title(first)
+        cells = cells[1:]
+    else:
+        deck.title(f"# {name}")
+    for cell in cells:
         kind, source = _slide_type(cell), "".join(cell.get("source", ""))
         if kind == "skip":
             continue
         if kind == "notes":
             deck.note(source)
-        elif cell["cell_type"] == "markdown" and i == 0:
-            deck.title(source)
         elif cell["cell_type"] == "markdown":
-            deck.markdown(source)
+            deck.markdown(source, cell.get("attachments"))
         elif cell["cell_type"] == "code":
             deck.code(cell)
     cells = []
     for slide in deck.slides:
         meta = {"slideshow": {"slide_type": slide.level, "data": {"rs_layout": slide.layout}}}
         cells.append(nbformat.v4.new_markdown_cell(_retarget("\n\n".join(slide.parts)), metadata=meta))
+        if slide.attachments:
+            cells[-1].attachments = slide.attachments
         if slide.notes:
             cells.append(nbformat.v4.new_markdown_cell(_retarget("\n\n".join(slide.notes)),
                                                        metadata={"slideshow": {"slide_type": "notes"}}))
@@ -582,6 +598,8 @@ body .reveal .jp-RenderedHTMLCommon pre.rs-wrap { white-space: pre-wrap; overflo
 body .reveal .jp-RenderedHTMLCommon pre.rs-caption { font-size: 0.7em; background: none; text-align: center; }
 body .reveal .jp-RenderedHTMLCommon img.rs-figure { display: block; margin: 0 auto; max-width: 100%;
   width: auto; height: auto; object-fit: contain; }
+body .reveal section[data-rs-layout="figure"] img:not(.rs-figure) { display: block; margin: 0 auto;
+  max-width: 100%; max-height: {{ figure_height }}px; }
 body .reveal .jp-RenderedHTMLCommon .MJXc-display { margin: 0.5em 0; }
 body .reveal section[data-rs-layout="title"] { text-align: center; }
 body .reveal section[data-rs-layout="title"] p { font-size: 0.7em; color: #555; }
@@ -640,6 +658,7 @@ def make_exporter(offline=False):
     c.SlidesExporter.reveal_number = "c/t"
     c.SlidesExporter.reveal_width = str(WIDTH)
     c.SlidesExporter.reveal_height = str(HEIGHT)
+    c.SlidesExporter.embed_images = True  # pictures in the text travel inside the deck
     c.SlidesExporter.exclude_input_prompt = True
     c.SlidesExporter.exclude_output_prompt = True
     if offline:
@@ -650,6 +669,7 @@ def make_exporter(offline=False):
     exporter = SlidesExporter(config=c, extra_loaders=[DictLoader({"rmsprop_deck.html.j2": _TEMPLATE})])
     exporter.template_file = "rmsprop_deck.html.j2"
     exporter.environment.globals["min_fit"] = MIN_FIT
+    exporter.environment.globals["figure_height"] = HEIGHT - _FIGURE_TOP
     return exporter
 
 
@@ -658,7 +678,7 @@ def export_deck(notebook, out, exporter):
     import nbformat
 
     notebook = Path(notebook)
-    nb = deck_notebook(nbformat.read(notebook, as_version=4))
+    nb = deck_notebook(nbformat.read(notebook, as_version=4), name=notebook.stem)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook.stem,
                                                                       "path": str(notebook.parent)}})
     path = Path(out) / f"{notebook.stem}.slides.html"

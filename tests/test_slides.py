@@ -276,10 +276,14 @@ def test_each_section_is_a_column_of_slides_under_its_heading(decks, path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_figure_gets_a_slide_of_its_own(decks, path):
     _, deck = read_deck(decks, path)
-    stored = sorted(p for c in shown_cells(path) for p in pngs(c))
-    shown = sorted(src.split("base64,", 1)[1] for s in deck.slides for src in s["images"] if "base64," in src)
-    assert shown == stored
-    for slide in deck.slides:
+    cells = shown_cells(path)
+    stored = sorted(p for c in cells for p in pngs(c))
+    pictures = [m for c in cells[1:] if c["cell_type"] == "markdown"  # images in the text, not badge links
+                for m in re.findall(r"(?<!\[)!\[[^\]]*\]\([^)]*\)(?!\]\()", text(c))]
+    shown = [src.split("base64,", 1)[-1] for s in deck.slides if s["layout"] == "figure" for src in s["images"]]
+    assert len(shown) == len(stored) + len(pictures)
+    assert sorted(p for p in shown if p in stored) == stored
+    for slide in deck.slides[1:]:
         assert len(slide["images"]) == (slide["layout"] == "figure"), slide["headings"]
 
 
@@ -421,6 +425,23 @@ def test_a_code_cell_becomes_a_figure_slide_and_a_printout_slide_with_its_code_i
     assert width == slides.WIDTH - 40 or height == slides.HEIGHT - 80  # and is enlarged until it fills one way
     assert fig_notes == "The figure shows the idea."
     assert "hidden" not in "".join(c[2] for c in cells) and "secret" not in "".join(c[2] for c in cells)
+
+
+def test_a_picture_in_the_text_gets_a_figure_slide_and_a_badge_does_not():
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell("## Pic\n\nLook: ![a sketch](attachment:s.png)\n\n"
+                                         "[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org)")
+    cell.attachments = {"s.png": {"image/png": figure()["data"]["image/png"]}}
+    deck = slides.deck_notebook(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"), cell]))
+    figures = [c for c in deck.cells if c.metadata.get("slideshow", {}).get("data", {}).get("rs_layout") == "figure"]
+    assert len(figures) == 1 and figures[0].source == "#### Pic\n\n![a sketch](attachment:s.png)"
+    assert figures[0].attachments == cell.attachments
+
+
+def test_a_notebook_without_a_title_cell_is_titled_by_its_name():
+    deck = slides.deck_notebook(notebook(("code", "x = 1", "-", [stream("1\n")])), name="09_extra")
+    assert deck.cells[0].source == "# 09_extra" and deck.cells[0].metadata["slideshow"]["slide_type"] == "slide"
 
 
 def test_a_short_printout_is_the_caption_of_its_figure():
