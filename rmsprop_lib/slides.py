@@ -732,13 +732,18 @@ def _has_assets(assets):
     return all((modules / src).exists() for src, _ in _ASSET_FILES)
 
 
-def copy_assets(assets, out):
-    """Copy the files an offline deck needs from ``assets`` into ``out/_assets``."""
+def _check_assets(assets):
     modules = _modules(assets)
     missing = [src for src, _ in _ASSET_FILES if not (modules / src).exists()]
     if missing:
         raise ValueError(f"assets must hold the npm packages {', '.join(ASSET_PACKAGES)}; "
                          f"missing in {modules}: {', '.join(missing)}")
+    return modules
+
+
+def copy_assets(assets, out):
+    """Copy the files an offline deck needs from ``assets`` into ``out/_assets``."""
+    modules = _check_assets(assets)
     target = Path(out) / "_assets"
     for src, dst in _ASSET_FILES:
         src, dst = modules / src, target / dst
@@ -782,12 +787,15 @@ def export_all(out="slides", notebooks_dir=None, offline=False, assets=None, nam
     if assets is not None and not Path(assets).is_dir():
         raise ValueError(f"assets must be a folder holding the npm packages {', '.join(ASSET_PACKAGES)}; "
                          f"not found: {assets}")
+    if offline:  # checked before anything is written, so a refusal leaves no empty folder behind
+        assets = fetch_assets() if assets is None else assets
+        _check_assets(assets)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ValueError(f"out: cannot create the folder {out}: {err.strerror or err}") from None
     if offline:
-        copy_assets(assets if assets is not None else fetch_assets(), out)
+        copy_assets(assets, out)
     exporter = make_exporter(offline=offline)
     paths = []
     for i, notebook in enumerate(notebooks, 1):

@@ -572,6 +572,19 @@ def test_offline_export_with_incomplete_assets_is_refused(tmp_path):
     result = run("--out", tmp_path / "o", "--offline", "--assets", tmp_path / "assets", timeout=120)
     assert result.returncode == 2
     assert "assets must hold the npm packages" in result.stderr and "reveal.js/dist" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_offline_export_without_npm_or_cached_assets_says_what_to_do(tmp_path):
+    bin_dir = tmp_path / "bin"  # a PATH with Python but no npm
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    env = {"PATH": str(bin_dir), "XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "rmsprop_lib.slides", "--out", str(tmp_path / "o"), "--offline",
+                             NOTEBOOKS[0].stem], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "install npm" in result.stderr and "--assets DIR" in result.stderr
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize("args, message", [
