@@ -16,6 +16,7 @@ the playground needs no front-end extension (no ipympl) and works with ipywidget
 """
 import collections
 import dataclasses
+import functools
 import io
 import numbers
 import time
@@ -444,34 +445,55 @@ def new_figure(figsize=(13.0, 4.4), dpi=80):
     return figure, list(axes)
 
 
-def _overlap(a, b):
-    """Do two boxes (row0, row1, col0, col1) share a pixel?"""
-    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+def _draw_each(artists, renderer):
+    for artist in artists:
+        artist.draw(renderer)
+
+
+def _draw_without(ax, hidden, renderer):
+    """Draw ``ax`` without the artists ``hidden``."""
+    for artist in hidden:
+        artist.set_visible(False)
+    try:
+        ax.draw(renderer)
+    finally:
+        for artist in hidden:
+            artist.set_visible(True)
+
+
+def _share_pixels(a, b):
+    """Do two drawn regions ``(box, mask, values)`` ink a common pixel? ``box`` is (row0, row1, col0, col1)."""
+    (ar0, ar1, ac0, ac1), (br0, br1, bc0, bc1) = a[0], b[0]
+    r0, r1, c0, c1 = max(ar0, br0), min(ar1, br1), max(ac0, bc0), min(ac1, bc1)
+    if r0 >= r1 or c0 >= c1:
+        return False
+    return bool(np.any(a[1][r0 - ar0:r1 - ar0, c0 - ac0:c1 - ac0] & b[1][r0 - br0:r1 - br0, c0 - bc0:c1 - bc0]))
 
 
 class FastRenderer:
     """Renders a figure with the Agg backend, repainting only what changed.
 
-    The figure is painted in regions: each axes (with its ticks, labels and title) and each
-    figure legend. The background of a region - all of it except the ``changing`` artists - is
-    kept for the last ``MAX_KEPT`` regions, under a key made of what decides its look (axis
-    limits, scales, locators, texts, the artists it holds). A render pastes the kept
-    backgrounds, draws only the regions whose key is new, then paints the changing artists on
-    top (matplotlib's blitting technique). So a new learning rate repaints only the curves,
-    and a new landscape only the panels whose content changed (nothing but the curves for a
-    landscape shown before). A new region is drawn alone on the empty figure and its extent
-    read from the pixels it changed; when the extents of two regions overlap, or the figure
-    holds artists outside axes and legends, everything is drawn (a full render).
+    The figure is painted in regions: each axes (with its ticks and labels), its titles when
+    they are placed by hand (``set_title(..., y=1.0)``: they need no layout) and each figure
+    legend. A region's background - all of it except the ``changing`` artists - is kept for
+    the last ``MAX_KEPT`` regions, under a key made of what decides its look (axis limits,
+    scales, locators, texts, the artists it holds). A render pastes the kept backgrounds, draws
+    only the regions whose key is new, then paints the changing artists on top (matplotlib's
+    blitting technique). So a new learning rate repaints only the curves, a new noise seed
+    only the title, and a landscape shown before nothing but the curves.
 
-    An artist changed in place (say ``set_color``) without being in ``changing`` is not
-    noticed: call ``forget()`` after such a change.
+    A new region is drawn alone on the empty figure, and the pixels it changed are what is
+    kept. When two regions ink a common pixel, or the figure holds artists outside axes and
+    legends, everything is drawn and kept whole (a full render). Either way the image is the
+    one a full render gives. An artist changed in place (say ``set_color``) without being in
+    ``changing`` is not noticed: call ``forget()`` after such a change.
 
     ``render`` returns the image as an RGBA array and whether every region had to be drawn.
     Counters: ``full_renders``, ``fast_renders`` (nothing drawn but the changing artists) and
     ``region_renders`` (regions drawn anew).
     """
 
-    #: How many backgrounds are kept (a region or, for overlapping regions, the whole figure).
+    #: How many backgrounds are kept (a region, or the whole figure when regions share pixels).
     MAX_KEPT = 24
 
     def __init__(self, figure):
@@ -485,36 +507,48 @@ class FastRenderer:
 
     def forget(self):
         """Drop every kept background: the next render draws everything."""
-        self._kept = collections.OrderedDict()  # region key -> (box, pixels); all keys -> whole background
+        self._kept = collections.OrderedDict()  # region key -> (box, mask, values); all keys -> whole background
         self._clashing = set()  # keys of regions found to overlap another region
         self._blank = None
         self._size = None
 
     def _regions(self, hidden):
-        """(artist, key) for each region of the figure."""
+        """(draw, key) for each region of the figure: ``draw(renderer)`` paints it."""
         regions = []
         for ax in self.figure.axes:
             if not ax.get_visible():
                 continue
-            artists = tuple(a for a in ax.get_children() if a.get_visible() and a not in hidden)
+            # Titles placed by hand (``set_title(y=...)``) need no layout of the axes: they are a
+            # region of their own, so a new title leaves the panel below it alone.
+            titles = (ax._left_title, ax.title, ax._right_title) if getattr(ax, "_autotitlepos", None) is False else ()
+            shown = [t for t in titles if t.get_visible() and t.get_text() and t not in hidden]
+            if shown:
+                regions.append((functools.partial(_draw_each, shown),
+                                (ax, "titles") + tuple((t, t.get_text(), t.get_position(), t.get_fontsize(),
+                                                        str(t.get_color())) for t in shown)))
+            artists = tuple(a for a in ax.get_children() if a.get_visible() and a not in hidden and a not in titles)
             texts = tuple((t.get_text(), t.get_position()) for t in ax.texts if t.get_visible() and t not in hidden)
             key = (ax, ax.get_position().bounds, ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
-                   tuple(ax.get_title(loc) for loc in ("left", "center", "right")), ax.get_xlabel(), ax.get_ylabel(),
+                   tuple(ax.get_title(loc) for loc in ("left", "center", "right")) if not titles else (),
+                   ax.get_xlabel(), ax.get_ylabel(),
                    tuple((a.get_major_locator(), a.get_minor_locator(), a.get_major_formatter(),
                           a.get_minor_formatter()) for a in (ax.xaxis, ax.yaxis)), artists, texts)
-            regions.append((ax, key))
+            regions.append((functools.partial(_draw_without, ax, shown), key))
         for legend in self.figure.legends:
             if legend.get_visible():
-                regions.append((legend, (legend,)))
+                regions.append((legend.draw, (legend,)))
         return regions
 
     def _ink(self, pixels):
-        """The box (row0, row1, col0, col1) of the pixels that differ from the empty figure, or None."""
+        """What was drawn on the empty figure: ``(box, mask, values)`` - the box (row0, row1, col0,
+        col1) around the pixels that changed, which of its pixels changed, and their RGBA values."""
         changed = pixels.view(np.uint32)[..., 0] != self._blank.view(np.uint32)[..., 0]
         rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
         if rows.size == 0:
             return None
-        return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        mask = changed[r0:r1, c0:c1]
+        return (r0, r1, c0, c1), mask, pixels[r0:r1, c0:c1][mask]
 
     def _paint_background(self, changing):
         """Everything except ``changing`` (hidden meanwhile) onto the canvas. Returns True if all was drawn."""
@@ -529,27 +563,26 @@ class FastRenderer:
         keys = tuple(key for _, key in regions)
         extra = any(a.get_visible() for a in figure.texts + figure.lines + figure.patches + figure.images
                     + figure.artists + list(figure.subfigs))
-        if keys in self._kept:  # a layout whose regions overlap, drawn before as a whole
+        if keys in self._kept:  # a layout whose regions share pixels, drawn before as a whole
             self._kept.move_to_end(keys)
             pixels[...] = self._kept[keys]
             self.fast_renders += 1
             return False
         drawn = {}
         if not extra and not self._clashing.intersection(keys):
-            for artist, key in regions:
+            for paint, key in regions:
                 if key not in self._kept and key not in drawn:
                     pixels[...] = self._blank
-                    artist.draw(renderer)
-                    box = self._ink(pixels)
-                    drawn[key] = (box, None if box is None else pixels[box[0]:box[1], box[2]:box[3]].copy())
-            boxed = [(key, (drawn.get(key) or self._kept[key])[0]) for key in keys]
-            boxed = [(key, box) for key, box in boxed if box is not None]
-            for i, (key, box) in enumerate(boxed):
-                for other, other_box in boxed[i + 1:]:
-                    if _overlap(box, other_box):
+                    paint(renderer)
+                    drawn[key] = self._ink(pixels)
+            inked = [(key, region) for key in keys
+                     for region in [drawn[key] if key in drawn else self._kept[key]] if region is not None]
+            for i, (key, region) in enumerate(inked):
+                for other, other_region in inked[i + 1:]:
+                    if _share_pixels(region, other_region):
                         self._clashing.update((key, other))
         if extra or self._clashing.intersection(keys):
-            # Regions that overlap cannot be pasted side by side: draw everything, keep it whole.
+            # Regions that share pixels cannot be pasted side by side: draw everything, keep it whole.
             canvas.draw()
             self._kept[keys] = pixels.copy()
             self._trim()
@@ -559,9 +592,10 @@ class FastRenderer:
         pixels[...] = self._blank
         for key in keys:
             self._kept.move_to_end(key)
-            box, image = self._kept[key]
-            if box is not None:
-                pixels[box[0]:box[1], box[2]:box[3]] = image
+            region = self._kept[key]
+            if region is not None:
+                (r0, r1, c0, c1), mask, values = region
+                pixels[r0:r1, c0:c1][mask] = values
         self._trim()
         self.region_renders += len(drawn)
         full = bool(drawn) and len(drawn) == len(regions)
