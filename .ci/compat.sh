@@ -18,7 +18,7 @@
 #
 #   .ci/compat.sh                       # both configurations, side by side, in fresh venvs
 #   .ci/compat.sh floor                 # one of them
-#   .ci/compat.sh colab -- -k "not 07"  # arguments after -- go to the notebooks' pytest
+#   .ci/compat.sh colab -- -k "not 07"  # arguments after -- go to pytest
 #   COMPAT_VENVS=/tmp/cv .ci/compat.sh  # reuse (or create) venvs in /tmp/cv/<name>, keep them
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -111,22 +111,23 @@ run_config() {  # run_config NAME: install, check, then the tests; prints its ti
     local src=$work/src-$name
     cp -r "$work/src" "$src"
     local pip=("$venv/bin/python" -m pip --disable-pip-version-check)
-    printf '%s\n' $pins $COLAB_KERNEL > "$work/$name-constraints.txt"
-    "${pip[@]}" install -q -c "$work/$name-constraints.txt" $pins $COLAB_KERNEL $TEST_TOOLS 2>&1 | quiet
-
     mkdir -p "$work/dist-$name"
     if [ "$name" = floor ]; then
         # Built with the lowest setuptools the package declares (no build isolation).
-        "${pip[@]}" install -q "$SETUPTOOLS_FLOOR" 2>&1 | quiet
+        "${pip[@]}" install -q --no-compile "$SETUPTOOLS_FLOOR" 2>&1 | quiet
         (cd "$src" && "${pip[@]}" wheel -q --no-build-isolation --no-deps -w "$work/dist-$name" . 2>&1 | quiet)
     else
         # Built as pip builds it on Colab from the repository (build isolation, the newest setuptools).
         (cd "$src" && "${pip[@]}" wheel -q --no-deps -w "$work/dist-$name" . 2>&1 | quiet)
     fi
     rm -rf "$src/build" "$src"/*.egg-info
-    # Against the constraints: a floor above Colab's versions fails here instead of upgrading them.
-    "${pip[@]}" install -q --force-reinstall --no-deps "$work/dist-$name"/* 2>&1 | quiet
-    "${pip[@]}" install -q -c "$work/$name-constraints.txt" "$work/dist-$name"/* 2>&1 | quiet
+    # One install under the runtime's versions as constraints: a package floor above them fails here
+    # (no version satisfies both) instead of replacing Colab's numpy. A reused venv gets the new build.
+    # --no-compile: Python then compiles only what the tests import, not all of Jupyter.
+    printf '%s\n' $pins $COLAB_KERNEL > "$work/$name-constraints.txt"
+    "${pip[@]}" uninstall -q -y rmsprop_lib 2>&1 | { grep -v "not installed" || true; }
+    "${pip[@]}" install -q --no-compile -c "$work/$name-constraints.txt" $pins $COLAB_KERNEL $TEST_TOOLS \
+        "$work/dist-$name"/*.whl 2>&1 | quiet
     "${pip[@]}" check
 
     # Outside the checkout, so the import below finds the installed copy.
@@ -157,15 +158,12 @@ PY
         unit_tests=($COLAB_TESTS)
     fi
     t0=$SECONDS
-    env -u RMSPROP_REQUIRE_BROWSER -u RMSPROP_REQUIRE_BOOK "$venv/bin/pytest" "${unit_tests[@]}" -q -W ignore::DeprecationWarning || status=$?
-    echo "unit tests took $((SECONDS - t0)) s"
-
-    t0=$SECONDS
-    # The pytest script (not python -m pytest, which would put the checkout on sys.path); each kernel
-    # starts in notebooks/, so the notebooks import the installed package.
-    "$venv/bin/pytest" notebooks -q -W ignore::DeprecationWarning \
-        ${pytest_args[@]+"${pytest_args[@]}"} || status=$?
-    echo "nbval took $((SECONDS - t0)) s"
+    # One pytest run, the unit tests then the notebooks. The pytest script (not python -m pytest, which
+    # would put the checkout on sys.path); each kernel starts in notebooks/, so the notebooks import
+    # the installed package.
+    env -u RMSPROP_REQUIRE_BROWSER -u RMSPROP_REQUIRE_BOOK "$venv/bin/pytest" "${unit_tests[@]}" notebooks -q \
+        -W ignore::DeprecationWarning ${pytest_args[@]+"${pytest_args[@]}"} || status=$?
+    echo "tests took $((SECONDS - t0)) s"
     if [ -n "$resolve_pid" ]; then
         if wait "$resolve_pid"; then
             echo "requirements.txt resolves on Python $python"
