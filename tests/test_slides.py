@@ -185,8 +185,8 @@ def plain(md):
     """Markdown as the text a reader sees (formulas kept as written: MathJax typesets them in the page)."""
     md = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", md)
     pieces = re.split(r"(`[^`]*`)", md)  # emphasis marks outside code spans; code as it is
-    return " ".join("".join(p[1:-1] if p.startswith("`") else re.sub(r"\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", "", p)
-                            for p in pieces).split())
+    emphasis = r"\*\*|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])"
+    return " ".join("".join(p[1:-1] if p.startswith("`") else re.sub(emphasis, "", p) for p in pieces).split())
 
 
 def shown_cells(path):
@@ -210,7 +210,8 @@ def headings(cells):
 
 def code_lines(cell):
     """Distinctive lines of a code cell (long enough that they cannot appear by chance)."""
-    return [line.strip() for line in text(cell).splitlines() if len(line.strip()) >= 25 and not line.strip().startswith("#")]
+    return [line.strip() for line in text(cell).splitlines()
+            if len(line.strip()) >= 25 and not line.strip().startswith("#")]
 
 
 def imports_only(cell):
@@ -517,7 +518,8 @@ def test_shorten_keeps_whole_sentences_questions_and_formulas():
     assert slides.shorten(text) == "First sentence here."
     refs = "D. P. Kingma, J. Ba: Adam: A Method for Stochastic Optimization (2014). " + "More words " * 20
     assert slides.shorten(refs).startswith("D. P. Kingma, J. Ba: Adam: A Method for Stochastic Optimization (2014).")
-    exercise = "**Try it.** " + "Change the learning rate and watch the plot. " * 2 + "What happens at 0.1?" + " Hint." * 30
+    exercise = "**Try it.** " + "Change the learning rate and watch the plot. " * 2 + "What happens at 0.1?" \
+        + " Hint." * 30
     assert slides.shorten(exercise).endswith("What happens at 0.1?")
     clause = "a long list of things without a full stop, " * 8 + "and $x = \\frac{1}{2}$ at the end"
     cut = slides.shorten(clause)

@@ -2,10 +2,10 @@
 
 The decks are built with ``--offline`` (reveal.js, MathJax etc. from npm, fetched once into the
 cache folder ``python -m rmsprop_lib.slides --offline`` uses, then copied next to the decks) and
-opened from disk, as a lecturer opens them. For each slide: move there with reveal.js's API, wait
-until it is laid out (MathJax typeset, type fitted), then check that the slide's content, and
-every element in it, lies inside the slide and the window, that no box clips or scrolls its
-content, that images loaded and that MathJax reported no error.
+opened from disk, as a lecturer opens them; nothing may be fetched from the network. Once a deck
+is laid out (MathJax typeset, type fitted), every slide is visited with reveal.js's API and
+checked: its content, and every element in it, lies inside the slide and the window, no box clips
+or scrolls its content, images loaded and MathJax reported no error.
 
     RMSPROP_REQUIRE_BROWSER=1 pytest tests/browser/test_slides_browser.py
     RMSPROP_SLIDE_SCREENSHOTS=shots pytest tests/browser/test_slides_browser.py   # keep a PNG of every slide
@@ -56,7 +56,8 @@ CHECK_SLIDE = """function checkSlide(W, H) {
       problems.push(`${describe(el)} clips or scrolls its content`);
   }
   for (const img of slide.querySelectorAll('img'))
-    if (!img.closest('aside.notes') && (!img.complete || img.naturalWidth === 0)) problems.push(`${describe(img)} did not load`);
+    if (!img.closest('aside.notes') && (!img.complete || img.naturalWidth === 0))
+      problems.push(`${describe(img)} did not load`);
   for (const err of slide.querySelectorAll('.MathJax_Error, .mjx-error, merror'))
     problems.push(`MathJax error: ${err.textContent.slice(0, 80)}`);
   if (!slide.textContent.trim() && !slide.querySelector('img')) problems.push('the slide is empty');
@@ -117,8 +118,9 @@ def screenshots_dir():
 def test_every_slide_fits_a_1280x720_projector(decks, projector, tmp_path, path):
     start = time.perf_counter()
     deck = decks / f"{path.stem}.slides.html"
-    errors = []
+    errors, remote = [], []
     projector.on("pageerror", lambda err: errors.append(str(err)))
+    projector.on("request", lambda request: remote.append(request.url) if request.url.startswith("http") else None)
     projector.goto(deck.as_uri())
     projector.wait_for_function("() => document.documentElement.getAttribute('data-deck-ready') === 'true'",
                                 timeout=60_000)
@@ -143,6 +145,7 @@ def test_every_slide_fits_a_1280x720_projector(decks, projector, tmp_path, path)
     print(f"{path.stem}: {len(results)} slides in {TIMINGS[path.stem]:.1f} s (deck build, all decks: "
           f"{TIMINGS['build every deck']:.1f} s); type shrunk to fit on slide(s) {', '.join(shrunk) or 'none'}")
     assert not errors, f"script errors in {deck.name}: {errors}"
+    assert not remote, f"an offline deck fetched from the network: {remote[:5]}"
     assert not problems, f"{deck.name}: {len(problems)} of {len(results)} slides do not fit 1280x720:\n" \
         + "\n".join(problems)
 
