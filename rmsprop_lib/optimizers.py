@@ -64,6 +64,23 @@ class AdamState(NamedTuple):
 #: State fields that hold averages or sums of squares, so can never be negative.
 _SQUARES = ("s", "v")
 
+#: Arrays up to this size get their squared norm from BLAS's dot (the fastest); larger ones from
+#: einsum, which never waits for BLAS's threads (on a busy machine a dot of 10^6 numbers can wait
+#: milliseconds for them).
+_BLAS_SIZE = 10_000
+
+
+def _dot(a, b):
+    """The sum of a * b over two float arrays of one shape: inf or NaN when an entry is not finite."""
+    if a.size <= _BLAS_SIZE:
+        return np.vdot(a, b)
+    return np.einsum("i,i->", a.ravel(), b.ravel())
+
+
+def _squared_norm(a):
+    """The sum of the squares of a float array: inf or NaN when an entry is not finite."""
+    return _dot(a, a)
+
 
 def _divide(numerator, denominator, eps):
     """``numerator / denominator``; when eps = 0, a zero denominator gives 0 instead of NaN or inf."""
@@ -119,18 +136,32 @@ class Optimizer:
         if g.shape != shape:
             raise ValueError(f"grad must have the shape of the optimizer state, {shape}, got shape {g.shape}: "
                              "call init() with a start point shaped like the parameters")
-        if not self._usable(g):
-            _validate.finite_array("grad", g)  # raises for NaN and inf; otherwise the squares are too large
-            raise ValueError(f"grad has entries up to {np.abs(g).max():.3g} in size; {self.name} squares them, "
-                             f"so they must be at most {MAX_SQUARED_ENTRY:g}: rescale the problem")
         with np.errstate(over="ignore", invalid="ignore"):
             update, new_state = self._step(g, state)
-        if not (np.vdot(update, update) < np.inf or np.isfinite(update).all()):
-            raise ValueError(f"the update is not finite (lr = {self.lr:g}, gradient entries up to "
-                             f"{np.abs(g).max():.3g}): lr must be smaller, and state must be one that "
-                             f"{self.name}.init or step returned, unchanged")
+            # One pass over the new squares (s or v) and the update checks the gradient, its squares
+            # and the update at once: a NaN or inf in any of them makes this sum NaN or inf.
+            squares = getattr(new_state, "s", None) if self.squares_gradient else update
+            squares = getattr(new_state, "v", update) if squares is None else squares
+            total = _dot(squares, update)
+        if not total < np.inf:
+            self._refuse(g, state, squares, update)
         self._made = new_state
         return update, new_state
+
+    def _refuse(self, g, state, squares, update):
+        """Raise the error that explains a non-finite step (or nothing, for a sum that only overflowed)."""
+        _validate.finite_array("grad", g)  # NaN or inf in the gradient
+        largest = float(np.abs(g).max())
+        if self.squares_gradient and not np.isfinite(squares).all():
+            if largest > 1e154:
+                raise ValueError(f"grad has entries up to {largest:.3g} in size; {self.name} squares them, so "
+                                 "they must stay below about 1e154 (their squares overflow float64): rescale the problem")
+            raise ValueError(f"state must be one that {self.name}.init or step returned, unchanged: "
+                             "its values give a step that is not finite")
+        if not np.isfinite(update).all():
+            raise ValueError(f"the update is not finite (lr = {self.lr:g}, gradient entries up to {largest:.3g}): "
+                             f"lr must be smaller, and state must be one that {self.name}.init or step "
+                             "returned, unchanged")
 
     def effective_lr(self, state):
         """The per-coordinate effective learning rate (see the class docstring), shaped like the parameters."""
@@ -153,7 +184,7 @@ class Optimizer:
 
     def _usable(self, g):
         """Is the gradient finite, with squares inside float64's range if this rule squares it?"""
-        if np.vdot(g, g) <= MAX_SQUARED_ENTRY**2:  # every entry is small enough (False for NaN and inf)
+        if _squared_norm(g) <= MAX_SQUARED_ENTRY**2:  # every entry is small enough (False for NaN and inf)
             return True
         if not np.isfinite(g).all():
             return False
@@ -249,7 +280,7 @@ class Momentum(Optimizer):
     def _step(self, g, state):
         v = self.momentum * state.velocity + g
         direction = g + self.momentum * v if self.nesterov else v
-        return self.lr * direction, MomentumState(velocity=v)
+        return self.lr * direction, MomentumState(v)
 
     def _effective_lr(self, state):
         return np.full(state.velocity.shape, self.lr / (1 - self.momentum))
@@ -281,7 +312,7 @@ class AdaGrad(Optimizer):
 
     def _step(self, g, state):
         s = state.s + g * g
-        return self.lr * _divide(g, np.sqrt(s) + self.eps, self.eps), AdaGradState(s=s)
+        return self.lr * _divide(g, np.sqrt(s) + self.eps, self.eps), AdaGradState(s)
 
     def _effective_lr(self, state):
         return _divide(self.lr, np.sqrt(state.s) + self.eps, self.eps)

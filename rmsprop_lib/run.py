@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _validate
 from .objectives import Objective
-from .optimizers import Optimizer
+from .optimizers import Optimizer, _squared_norm
 
 #: A run whose coordinates grow past this size is stopped and reported as diverged.
 DIVERGENCE_LIMIT = 1e10
@@ -124,7 +124,7 @@ def _within_limit(x):
     """Is every coordinate finite and at most DIVERGENCE_LIMIT in size?"""
     # The squared norm (one cheap call) bounds every coordinate; only a large or non-finite
     # one needs the exact test.
-    return np.vdot(x, x) <= DIVERGENCE_LIMIT**2 or bool(np.abs(x).max() <= DIVERGENCE_LIMIT)
+    return _squared_norm(x) <= DIVERGENCE_LIMIT**2 or bool(np.abs(x).max() <= DIVERGENCE_LIMIT)
 
 
 def _checked_gradient(objective, g, shape):
@@ -178,13 +178,14 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
     rule = copy.copy(optimizer)  # the trace recomputes states from it: later changes must not matter
     state = rule._init(x.shape)
     f, gradient, step = objective.f, objective.gradient, rule._step
-    shape, vector = x.shape, x.ndim == 1
+    shape, vector = x.shape, x.ndim == 1 and x.size <= 10_000  # vector: its .dot is the fastest squared norm
     # For rules that do not square the gradient a NaN or inf in it shows in x_new; check it only
     # when the rule squares it (an overflow there would stop the run without a sign) or for tol.
     check_gradient = rule.squares_gradient or tol is not None
     xs, fs = np.empty((steps + 1,) + shape), np.empty(steps + 1)
     grads, updates = np.empty((steps,) + shape), np.empty((steps,) + shape)
-    x.flags.writeable = False  # the objective's functions get a read-only x
+    x.setflags(write=False)  # the objective's functions get a read-only x
+    limit2 = DIVERGENCE_LIMIT**2
     xs[0] = x
     status, k = "max_steps", 0  # k: updates taken
     try:
@@ -197,7 +198,7 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
                 if not (type(g) is np.ndarray and g.dtype is _FLOAT64 and g.shape == shape):
                     g = _checked_gradient(objective, g, shape)
                 if check_gradient:
-                    gg = g.dot(g) if vector else np.vdot(g, g)
+                    gg = g.dot(g) if vector else _squared_norm(g)
                     if not (gg <= 1e300 or rule._usable(g)):  # not finite, or too large to square
                         status = "diverged"
                         break
@@ -206,11 +207,10 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
                         break
                 update, state = step(g, state)
                 x_new = x - update
-                if not ((x_new.dot(x_new) if vector else np.vdot(x_new, x_new)) <= DIVERGENCE_LIMIT**2
-                        or _within_limit(x_new)):
+                if not ((x_new.dot(x_new) if vector else _squared_norm(x_new)) <= limit2 or _within_limit(x_new)):
                     status = "diverged"
                     break
-                x_new.flags.writeable = False
+                x_new.setflags(write=False)
                 f_new = f(x_new)
                 if type(f_new) is not np.float64:
                     f_new = _checked_value(objective, f_new)
