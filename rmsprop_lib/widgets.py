@@ -9,7 +9,9 @@ Three layers, so that everything except the wiring can be tested without a brows
   every path, loss on a log scale, effective learning rate);
 - ``playground()`` - ipywidgets controls wired to ``compute`` and ``draw``. It returns a
   ``Playground`` whose ``.widget`` is the box to display, ``.controls`` the controls by setting
-  name, and ``.settings``, ``.traces`` and ``.figure`` the state after the last change.
+  name, and ``.settings``, ``.traces`` and ``.figure`` the state after the last change. Every
+  change either shows the same settings on the controls, in ``.settings`` and in the figure,
+  or is refused with a message in the widget (and the last settings stay).
 
 The figure is a plain matplotlib ``Figure`` rendered into an ``ipywidgets.Image``, so
 the playground needs no front-end extension (no ipympl) and works with ipywidgets 7.7 and 8.
@@ -274,7 +276,9 @@ def _decades(values, fallback=(1e-3, 1e3)):
 def _show(line, x, y):
     """Give a curve new data. A single point gets a dot: a line through one point is invisible."""
     line.set_data(x, y)
-    line.set_marker("o" if len(x) == 1 else "None")
+    marker = "o" if len(x) == 1 else "None"
+    if line.get_marker() != marker:
+        line.set_marker(marker)
 
 
 def _effective_lrs(trace):
@@ -509,6 +513,7 @@ class FastRenderer:
         """Drop every kept background: the next render draws everything."""
         self._kept = collections.OrderedDict()  # region key -> (box, mask, values); all keys -> whole background
         self._clashing = set()  # keys of regions found to overlap another region
+        self._last = None  # (keys, background) of the last render
         self._blank = None
         self._size = None
 
@@ -563,9 +568,14 @@ class FastRenderer:
         keys = tuple(key for _, key in regions)
         extra = any(a.get_visible() for a in figure.texts + figure.lines + figure.patches + figure.images
                     + figure.artists + list(figure.subfigs))
+        if self._last is not None and self._last[0] == keys:  # the layout of the last render
+            pixels[...] = self._last[1]
+            self.fast_renders += 1
+            return False
         if keys in self._kept:  # a layout whose regions share pixels, drawn before as a whole
             self._kept.move_to_end(keys)
             pixels[...] = self._kept[keys]
+            self._last = (keys, self._kept[keys])
             self.fast_renders += 1
             return False
         drawn = {}
@@ -581,14 +591,15 @@ class FastRenderer:
                 for other, other_region in inked[i + 1:]:
                     if _share_pixels(region, other_region):
                         self._clashing.update((key, other))
+        self._kept.update(drawn)  # each is right on its own, even if it clashes with another
         if extra or self._clashing.intersection(keys):
             # Regions that share pixels cannot be pasted side by side: draw everything, keep it whole.
             canvas.draw()
             self._kept[keys] = pixels.copy()
+            self._last = (keys, self._kept[keys])
             self._trim()
             self.full_renders += 1
             return True
-        self._kept.update(drawn)
         pixels[...] = self._blank
         for key in keys:
             self._kept.move_to_end(key)
@@ -596,6 +607,7 @@ class FastRenderer:
             if region is not None:
                 (r0, r1, c0, c1), mask, values = region
                 pixels[r0:r1, c0:c1][mask] = values
+        self._last = (keys, pixels.copy())
         self._trim()
         self.region_renders += len(drawn)
         full = bool(drawn) and len(drawn) == len(regions)

@@ -771,3 +771,48 @@ def test_bad_values_given_to_set_are_refused_naming_the_setting_and_nothing_chan
         assert pg.settings == before and pg.updates == updates and pg.image.value == image, (name, value)
     assert_consistent(pg, before)
     assert len(SET_BAD) >= 100  # every setting, each with its bad values
+
+
+# ---------------------------------------------------------------------------------------------
+# The renderer repaints only what changed, and its image is always a full render's
+
+
+def test_going_back_to_a_landscape_redraws_nothing_but_the_curves(pg):
+    renderer = pg._renderer
+    pg.set(landscape="himmelblau")
+    pg.set(landscape="elongated_bowl")
+    drawn, full = renderer.region_renders, renderer.full_renders
+    pg.set(landscape="himmelblau")
+    assert renderer.region_renders == drawn and renderer.full_renders == full
+    assert_consistent(pg, pg.settings)
+
+
+def test_a_new_noise_seed_redraws_only_the_title(pg):
+    pg.set(landscape="noisy_bowl")
+    renderer = pg._renderer
+    pg.set(seed=1, optimizers=["Adam"], lr=0.001)  # a small lr: the curves keep their axis limits
+    pg.set(seed=2)
+    drawn, full = renderer.region_renders, renderer.full_renders
+    pg.set(seed=3)
+    assert "seed 3" in pg.axes[0].get_title()
+    assert renderer.region_renders == drawn + 1 and renderer.full_renders == full
+    assert_consistent(pg, pg.settings)
+
+
+def test_panels_that_share_pixels_are_drawn_whole():
+    pg = playground(figsize=(6.0, 2.2), dpi=50)  # so small that titles, labels and legend touch
+    renderer = pg._renderer
+    assert renderer._clashing
+    pg.set(landscape="beale", lr=0.01)
+    assert_consistent(pg, pg.settings)
+    fulls = renderer.full_renders
+    pg.set(landscape="elongated_bowl", lr=0.05)  # the first layout again: its whole background is kept
+    assert renderer.full_renders == fulls
+    assert_consistent(pg, pg.settings)
+
+
+def test_forget_drops_the_kept_backgrounds(pg):
+    pg.axes[1].set_facecolor("#eeeeee")  # changed in place: the renderer cannot notice
+    pg._renderer.forget()
+    pg.set(lr=0.02)
+    assert_consistent(pg, pg.settings)
