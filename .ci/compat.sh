@@ -154,6 +154,8 @@ PY
         resolve_pid=$!
         unit_tests=(tests)
         for path in $NOT_FLOOR_TESTS; do unit_tests+=("--ignore=$path"); done
+        # Regenerating the reference data needs PyTorch, which the main stage has and Colab's stack does not.
+        unit_tests+=("--deselect=tests/test_reference.py::test_regenerated_reference_matches_the_committed_file")
     else
         unit_tests=($COLAB_TESTS)
     fi
