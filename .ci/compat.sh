@@ -29,6 +29,7 @@ SECONDS=0
 COLAB_PYTHON=3.13.0
 COLAB_PINS="numpy==2.1.3 matplotlib==3.10.0 ipywidgets==7.7.1"
 FLOOR_PYTHON=3.12.1
+COLAB_OLDER_PINS="numpy==2.0.2 matplotlib==3.10.0 ipywidgets==7.7.1"
 # The kernel side of both runtimes (the same in both).
 COLAB_KERNEL="ipykernel==6.17.1 ipython==7.34.0 jupyter_client==7.4.9 traitlets==5.7.1 notebook==6.5.7
 widgetsnbextension==3.6.10 pyzmq==26.2.1 tornado==6.5.7"
@@ -85,6 +86,11 @@ with open(sys.argv[1], "w") as out:
     out.write(f'TEST_TOOLS="{tools["nbval"]} {tools["pytest"]} {tools["hypothesis"]} {tools["pyyaml"]}"\n')
 PY
 . "$work/declared.sh"
+if [ "$(printf '%s\n' $FLOOR_PINS | sort)" != "$(printf '%s\n' $COLAB_OLDER_PINS | sort)" ]; then
+    echo "compat: the package's floors in pyproject.toml ($FLOOR_PINS) must be Colab's older runtime" \
+         "($COLAB_OLDER_PINS): higher, Colab's setup cell would replace packages there; lower, untested" >&2
+    exit 1
+fi
 
 # A clean copy of what the package is built from, so the checkout gets no build/ or *.egg-info.
 mkdir "$work/src"

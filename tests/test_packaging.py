@@ -123,11 +123,16 @@ def test_colabs_runtimes_satisfy_the_floors_so_the_setup_cell_keeps_their_packag
     for variable in ("COLAB_PYTHON", "FLOOR_PYTHON"):
         (version,) = shell_var(variable)
         assert Version(version) >= python_floor(), f"{variable}={version} is below requires-python"
-    # A floor is a version that exists and is tested: x.y.z, installed as such by the floor configuration.
+    # A floor is one version that exists and is tested (x.y.z): Colab's older runtime, still selectable,
+    # on which the setup cell must keep Colab's packages too; compat.sh's floor configuration installs it.
+    lows = {}
     for name, spec in floors.items():
-        lows = [s for s in spec if s.operator == ">="]
-        assert len(lows) == 1 and re.fullmatch(r"\d+\.\d+\.\d+", lows[0].version), f"{name}: floor {spec}"
-    assert "FLOOR_PINS" in COMPAT and 'pins="$FLOOR_PINS"' in COMPAT
+        (low,) = [s.version for s in spec if s.operator == ">="]
+        assert re.fullmatch(r"\d+\.\d+\.\d+", low), f"{name}: floor {spec}"
+        lows[name] = low
+    older = dict(pin.split("==") for pin in shell_var("COLAB_OLDER_PINS"))
+    assert lows == {canonicalize_name(n): v for n, v in older.items()}
+    assert 'pins="$FLOOR_PINS"' in COMPAT
 
 
 def test_the_build_needs_a_setuptools_that_understands_an_spdx_licence_string():
