@@ -1,0 +1,114 @@
+"""AdaGrad: ``adagrad_step(grad, s, lr, eps) -> (update, s_new)``."""
+import numpy as np
+
+from ..optimizers import AdaGrad, AdaGradState
+from ._engine import Exercise, check, collector
+
+MISTAKES = []
+mistake = collector(MISTAKES)
+
+EPS_OUTSIDE = ("move `+ eps` out of the root: `np.sqrt(s_new) + eps`. (Keras and optax put it inside; "
+               "this series follows PyTorch. The two differ only for tiny gradients, so the check "
+               "includes some.)")
+
+
+def reference(grad, s, lr, eps):
+    update, state = AdaGrad(lr, eps=eps).step(grad, AdaGradState(s=s))
+    return update, state.s
+
+
+@mistake("wrong_sign", did="its update has the opposite sign: `x - update` would move uphill.",
+         look="the sign of the update.",
+         fix="the update points along the gradient (`lr * grad / ...`); the caller subtracts it.")
+def negative_update(grad, s, lr, eps):
+    s_new = s + grad**2
+    return -lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("missing_lr", did="its update is `grad / (np.sqrt(s_new) + eps)`, without the learning rate.",
+         look="the factors of the update.", fix="multiply by `lr`.")
+def no_learning_rate(grad, s, lr, eps):
+    s_new = s + grad**2
+    return grad / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("missing_grad", did="its update is `lr / (np.sqrt(s_new) + eps)`: that is the effective step size, "
+         "not yet the step.", look="the numerator of the update.",
+         fix="multiply the effective step size by the gradient: `lr * grad / (np.sqrt(s_new) + eps)`.")
+def step_size_only(grad, s, lr, eps):
+    s_new = s + grad**2
+    return lr / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("eps_inside_sqrt", did="it divided by `np.sqrt(s_new + eps)`: epsilon is inside the square root.",
+         look="where `eps` sits in the denominator.", fix=EPS_OUTSIDE)
+def eps_inside(grad, s, lr, eps):
+    s_new = s + grad**2
+    return lr * grad / np.sqrt(s_new + eps), s_new
+
+
+@mistake("missing_sqrt", did="it divided by `s_new + eps`: the square root is missing.",
+         look="the denominator: is it on the scale of a gradient, or of a squared gradient?",
+         fix="s_new adds up SQUARED gradients; its square root brings it back to the size of a "
+             "gradient: `np.sqrt(s_new) + eps`.")
+def no_sqrt(grad, s, lr, eps):
+    s_new = s + grad**2
+    return lr * grad / (s_new + eps), s_new
+
+
+@mistake("missing_square", did="it added `grad` to s instead of `grad**2`.",
+         look="what is added to the accumulator.",
+         fix="s accumulates SQUARED gradients: `s + grad**2` (a negative gradient must still make s grow).")
+def not_squared(grad, s, lr, eps):
+    s_new = s + grad
+    return lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("stale_state", headline="the old s is returned",
+         did="it returned the old `s` instead of the new one, so the next step would forget this gradient.",
+         look="the `return` line.", fix="return the accumulator you just computed: `return update, s_new`.")
+def returns_old_s(grad, s, lr, eps):
+    s_new = s + grad**2
+    return lr * grad / (np.sqrt(s_new) + eps), s
+
+
+@mistake("stale_state", headline="the update uses the old s",
+         did="it computed the update from the old `s`, before adding this step's squared gradient.",
+         look="the order of your two lines.",
+         fix="first `s_new = s + grad**2`, then divide by `np.sqrt(s_new) + eps`.")
+def update_from_old_s(grad, s, lr, eps):
+    update = lr * grad / (np.sqrt(s) + eps)
+    return update, s + grad**2
+
+
+def cases():
+    return (
+        dict(grad=np.array([0.5, -2.0, 0.03]), s=np.array([0.0, 0.0, 0.0]), lr=0.1, eps=1e-8),
+        dict(grad=np.array([0.3, -0.02, 1.5]), s=np.array([0.04, 0.0009, 2.25]), lr=0.05, eps=0.01),
+        dict(grad=np.array([[0.1, -0.4], [0.02, 1.0], [-0.7, 0.25]]),
+             s=np.array([[0.5, 0.02], [1e-4, 3.0], [0.2, 0.01]]), lr=0.3, eps=1e-3),
+    )
+
+
+def varied_case(rng):
+    shape = (int(rng.integers(2, 6)),)
+    return dict(grad=rng.uniform(-2, 2, shape), s=rng.uniform(0.01, 3, shape), lr=float(rng.uniform(0.01, 0.5)),
+                eps=float(rng.choice([1e-8, 1e-3, 0.05])))
+
+
+EXERCISE = Exercise(
+    name="adagrad_step", args=("grad", "s", "lr", "eps"), arrays=("grad", "s"), outputs=("update", "s_new"),
+    rule=("s_new = s + grad**2", "update = lr * grad / (np.sqrt(s_new) + eps)"), reference=reference,
+    mistakes=tuple(MISTAKES), cases=cases, varied_case=varied_case,
+    about_cases="1-D and 2-D arrays, the first step from s = 0, and eps comparable to s",
+    checker="check_adagrad_step",
+)
+
+
+def check_adagrad_step(fn, show=True, hint=False):
+    """Check ``adagrad_step(grad, s, lr, eps) -> (update, s_new)``.
+
+    The rule: ``s_new = s + grad**2``, ``update = lr * grad / (np.sqrt(s_new) + eps)``.
+    ``show=False`` returns the :class:`CheckResult` without showing it; ``hint=True`` shows the rule.
+    """
+    return check(EXERCISE, fn, show, hint)

@@ -1,0 +1,299 @@
+"""Adam: ``adam_step(grad, m, v, t, lr, beta1, beta2, eps) -> (update, m_new, v_new)``; t is 1-based."""
+import numpy as np
+
+from ..optimizers import Adam, AdamState
+from ._engine import Exercise, check, collector
+
+MISTAKES = []
+mistake = collector(MISTAKES)
+RETURN_NEW = "return what you just computed: `return update, m_new, v_new`."
+
+
+def reference(grad, m, v, t, lr, beta1, beta2, eps):
+    update, state = Adam(lr, beta1=beta1, beta2=beta2, eps=eps).step(grad, AdamState(m=m, v=v, t=t - 1))
+    return update, state.m, state.v
+
+
+@mistake("wrong_sign", did="its update has the opposite sign: `x - update` would move uphill.",
+         look="the sign of the update.", fix="the update points along the (averaged) gradient; the caller subtracts it.")
+def negative_update(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return -lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("missing_lr", did="its update has no learning rate: `m_hat / (np.sqrt(v_hat) + eps)`.",
+         look="the factors of the update.", fix="multiply by `lr`.")
+def no_learning_rate(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("missing_grad", did="its update is `lr / (np.sqrt(v_hat) + eps)`, without the first moment.",
+         look="the numerator of the update.",
+         fix="multiply by the corrected first moment: `lr * m_hat / (np.sqrt(v_hat) + eps)`.")
+def no_first_moment(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("eps_inside_sqrt", did="it divided by `np.sqrt(v_hat + eps)`: epsilon is inside the square root.",
+         look="where `eps` sits in the denominator.",
+         fix="move `+ eps` out of the root: `np.sqrt(v_hat) + eps`, as in the Adam paper and PyTorch.")
+def eps_inside(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / np.sqrt(v_new / (1 - beta2**t) + eps), m_new, v_new
+
+
+@mistake("missing_sqrt", did="it divided by `v_hat + eps`: the square root is missing.",
+         look="the denominator: is it on the scale of a gradient, or of a squared gradient?",
+         fix="v averages SQUARED gradients; take its square root: `np.sqrt(v_hat) + eps`.")
+def no_sqrt(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (v_new / (1 - beta2**t) + eps), m_new, v_new
+
+
+_WEIGHTS = "the weights of each moving average: do they add up to 1?"
+_MEMORY = "which weight multiplies the old value in each moving average."
+
+
+@mistake("missing_one_minus_rho", headline="a (1 - beta) factor is missing", look=_WEIGHTS, fix="weight the new term of each average by one minus its beta.",
+         did="it computed `m_new = beta1 * m + grad` and `v_new = beta2 * v + grad**2`: the new terms lack "
+             "their weights (1 - beta1) and (1 - beta2).")
+def no_one_minus_betas(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + grad
+    v_new = beta2 * v + grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("missing_one_minus_rho", headline="the (1 - beta1) factor is missing", look=_WEIGHTS, fix="use `m_new = beta1 * m + (1 - beta1) * grad`.",
+         did="it computed `m_new = beta1 * m + grad`: the new gradient lacks its weight (1 - beta1).")
+def no_one_minus_beta1(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("missing_one_minus_rho", headline="the (1 - beta2) factor is missing", look=_WEIGHTS, fix="use `v_new = beta2 * v + (1 - beta2) * grad**2`.",
+         did="it computed `v_new = beta2 * v + grad**2`: the new squared gradient lacks its weight (1 - beta2).")
+def no_one_minus_beta2(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("rho_swapped", headline="beta and 1 - beta are swapped", look=_MEMORY, fix="beta (close to 1) is the memory: it multiplies the OLD value.",
+         did="in both averages, beta and 1 - beta are swapped: `(1 - beta1) * m + beta1 * grad`.")
+def betas_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = (1 - beta1) * m + beta1 * grad
+    v_new = (1 - beta2) * v + beta2 * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("rho_swapped", headline="beta1 and 1 - beta1 are swapped", look=_MEMORY, fix="beta1 (close to 1) is the memory: it multiplies the OLD value m.",
+         did="it computed `m_new = (1 - beta1) * m + beta1 * grad`: beta1 and 1 - beta1 are swapped.")
+def beta1_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = (1 - beta1) * m + beta1 * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("rho_swapped", headline="beta2 and 1 - beta2 are swapped", look=_MEMORY, fix="beta2 (close to 1) is the memory: it multiplies the OLD value v.",
+         did="it computed `v_new = (1 - beta2) * v + beta2 * grad**2`: beta2 and 1 - beta2 are swapped.")
+def beta2_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = (1 - beta2) * v + beta2 * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("missing_square", look="what is mixed into the second moment v.", fix="v is the average of SQUARED gradients: `(1 - beta2) * grad**2`.",
+         did="it averaged `grad` into v instead of `grad**2`.")
+def v_not_squared(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("betas_swapped", headline="beta1 and beta2 are swapped",
+         did="it used beta2 for the first moment m and beta1 for the second moment v.",
+         look="which beta goes with which moment (and the order of your parameters).",
+         fix="beta1 (0.9 by default) goes with m, the average of gradients; beta2 (0.999) with v, the "
+             "average of squared gradients. Check the order of your parameters too.")
+def betas_swapped(grad, m, v, t, lr, beta2, beta1, eps):  # the parameters in the wrong order
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("betas_swapped", headline="beta1 and beta2 are swapped in the averages",
+         did="it averaged m with beta2 and v with beta1.", look="which beta goes with which moving average.",
+         fix="beta1 goes with m (gradients), beta2 with v (squared gradients).")
+def betas_swapped_in_averages(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta2 * m + (1 - beta2) * grad
+    v_new = beta1 * v + (1 - beta1) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("betas_swapped", headline="the bias corrections are swapped",
+         did="its bias corrections are swapped: `m_new / (1 - beta2**t)` and `v_new / (1 - beta1**t)`.",
+         look="which beta corrects which moment.", fix="each moment is corrected with its own beta: m with beta1, v with beta2.")
+def corrections_swapped(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta2**t)) / (np.sqrt(v_new / (1 - beta1**t)) + eps), m_new, v_new
+
+
+_START = "what m_new and v_new are during the first steps, when they start at 0."
+_T = "the power of beta in the bias correction: what is t on the first update?"
+
+
+@mistake("no_bias_correction", headline="the bias correction is missing", look=_START, fix=("both averages start at 0 and are too small during the first steps; divide them by "
+             "`1 - beta1**t` and `1 - beta2**t`."),
+         did="it used m_new and v_new directly, without the bias correction.")
+def no_correction(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * m_new / (np.sqrt(v_new) + eps), m_new, v_new
+
+
+@mistake("no_bias_correction", headline="v is not bias-corrected", look=_START, fix="divide v_new by `1 - beta2**t` as well.",
+         did="it corrected m but not v.")
+def v_not_corrected(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new) + eps), m_new, v_new
+
+
+@mistake("no_bias_correction", headline="m is not bias-corrected", look=_START, fix="divide m_new by `1 - beta1**t` as well.",
+         did="it corrected v but not m.")
+def m_not_corrected(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * m_new / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("bias_correction_off_by_one", headline="the bias correction uses t - 1", look=_T, fix="t is the number of THIS update, starting at 1: use `beta**t` as given, do not subtract 1.",
+         did="its bias correction uses `t - 1` (on the first update that divides by zero).")
+def correction_t_minus_1(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**(t - 1))) / (np.sqrt(v_new / (1 - beta2**(t - 1))) + eps), m_new, v_new
+
+
+@mistake("bias_correction_off_by_one", headline="the bias correction uses t + 1", look=_T, fix="t already counts this update (it is 1 on the first one): use `beta**t` as given, do not add 1.",
+         did="its bias correction uses `t + 1`.")
+def correction_t_plus_1(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**(t + 1))) / (np.sqrt(v_new / (1 - beta2**(t + 1))) + eps), m_new, v_new
+
+
+FOLDED = ("either divide the moments (`m_hat = m_new / (1 - beta1**t)`, `v_hat = v_new / (1 - beta2**t)`), or "
+          "fold the correction into the learning rate, `lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)`, "
+          "with the raw m_new and v_new AND epsilon rescaled the same way: "
+          "`update = lr_t * m_new / (np.sqrt(v_new) + eps * np.sqrt(1 - beta2**t))`. The two give the same "
+          "numbers; never apply both.")
+
+
+@mistake("double_bias_correction", headline="the bias correction is applied twice",
+         did="it corrected m and v AND multiplied the learning rate by `sqrt(1 - beta2**t) / (1 - beta1**t)`: "
+             "the correction is applied twice, which makes the early steps far too small.",
+         look="how many times `1 - beta1**t` and `1 - beta2**t` appear in your update.", fix=FOLDED)
+def corrected_twice(grad, m, v, t, lr, beta1, beta2, eps):
+    lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr_t * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
+
+
+@mistake("folded_bias_correction", headline="the folded bias correction keeps the old epsilon",
+         did="it used the folded form `lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)` with the raw m_new "
+             "and v_new, but kept `+ eps`: folding the correction into lr also scales epsilon.",
+         look="the epsilon of the folded form.", fix=FOLDED)
+def folded_plain_eps(grad, m, v, t, lr, beta1, beta2, eps):
+    lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr_t * m_new / (np.sqrt(v_new) + eps), m_new, v_new
+
+
+@mistake("stale_state", headline="the old m and v are returned", look="the `return` line.", fix=RETURN_NEW,
+         did="it returned the old `m` and `v` instead of the new ones.")
+def returns_old_moments(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m, v
+
+
+@mistake("stale_state", headline="the old m is returned", look="the `return` line.", fix=RETURN_NEW,
+         did="it returned the old `m` instead of the new one.")
+def returns_old_m(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m, v_new
+
+
+@mistake("stale_state", headline="the old v is returned", look="the `return` line.", fix=RETURN_NEW,
+         did="it returned the old `v` instead of the new one.")
+def returns_old_v(grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v
+
+
+@mistake("stale_state", headline="the update uses the old m and v", look="the order of your lines.",
+         did="it computed the update from the old `m` and `v`, before mixing in this step's gradient.",
+         fix="first compute `m_new` and `v_new`, then correct them and compute the update from them.")
+def update_from_old_moments(grad, m, v, t, lr, beta1, beta2, eps):
+    update = lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return update, m_new, v_new
+
+
+def cases():
+    return (
+        dict(grad=np.array([0.5, -2.0, 0.03]), m=np.array([0.0, 0.0, 0.0]), v=np.array([0.0, 0.0, 0.0]), t=1,
+             lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8),
+        dict(grad=np.array([0.3, -0.02, 1.5]), m=np.array([0.05, 0.01, -0.2]), v=np.array([0.0004, 1e-6, 0.01]),
+             t=2, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-3),
+        dict(grad=np.array([[0.1, -0.4, 2.0], [0.02, 1.0, -0.7]]), m=np.array([[0.2, -0.1, 0.5], [0.0, 0.3, -0.2]]),
+             v=np.array([[0.05, 0.02, 1.0], [1e-4, 0.6, 0.2]]), t=10, lr=0.05, beta1=0.8, beta2=0.95, eps=0.01),
+        dict(grad=np.array([-1.2, 0.7]), m=np.array([-0.3, 0.1]), v=np.array([0.09, 0.02]), t=3,
+             lr=0.1, beta1=0.5, beta2=0.9, eps=1e-8),
+    )
+
+
+def varied_case(rng):
+    shape = (int(rng.integers(2, 6)),)
+    return dict(grad=rng.uniform(-2, 2, shape), m=rng.uniform(-0.5, 0.5, shape), v=rng.uniform(0.01, 1, shape),
+                t=int(rng.integers(1, 30)), lr=float(rng.uniform(0.001, 0.1)), beta1=float(rng.uniform(0.5, 0.95)),
+                beta2=float(rng.uniform(0.9, 0.999)), eps=float(rng.choice([1e-8, 1e-3, 0.05])))
+
+
+EXERCISE = Exercise(
+    name="adam_step", args=("grad", "m", "v", "t", "lr", "beta1", "beta2", "eps"), arrays=("grad", "m", "v"),
+    outputs=("update", "m_new", "v_new"),
+    rule=("m_new = beta1 * m + (1 - beta1) * grad", "v_new = beta2 * v + (1 - beta2) * grad**2",
+          "m_hat = m_new / (1 - beta1**t)", "v_hat = v_new / (1 - beta2**t)",
+          "update = lr * m_hat / (np.sqrt(v_hat) + eps)"),
+    reference=reference, mistakes=tuple(MISTAKES), cases=cases, varied_case=varied_case,
+    about_cases="1-D and 2-D arrays, t = 1, 2, 3 and 10, several betas, the first step from zero, "
+                "and eps comparable to v",
+    checker="check_adam_step",
+)
+
+
+def check_adam_step(fn, show=True, hint=False):
+    """Check ``adam_step(grad, m, v, t, lr, beta1, beta2, eps) -> (update, m_new, v_new)``; t is 1-based.
+
+    The rule: ``m_new = beta1*m + (1-beta1)*grad``, ``v_new = beta2*v + (1-beta2)*grad**2``,
+    ``update = lr * m_hat / (np.sqrt(v_hat) + eps)`` with ``m_hat = m_new / (1 - beta1**t)`` and
+    ``v_hat = v_new / (1 - beta2**t)``. ``show=False`` returns the result without showing it;
+    ``hint=True`` shows the rule.
+    """
+    return check(EXERCISE, fn, show, hint)

@@ -1,0 +1,139 @@
+"""RMSProp: ``rmsprop_step(grad, s, lr, rho, eps) -> (update, s_new)``."""
+import numpy as np
+
+from ..optimizers import RMSProp, RMSPropState
+from ._engine import Exercise, check, collector
+from .adagrad import EPS_OUTSIDE
+
+MISTAKES = []
+mistake = collector(MISTAKES)
+
+
+def reference(grad, s, lr, rho, eps):
+    zeros = np.zeros_like(s)
+    update, state = RMSProp(lr, rho=rho, eps=eps).step(grad, RMSPropState(s=s, g_avg=zeros, velocity=zeros))
+    return update, state.s
+
+
+@mistake("wrong_sign", did="its update has the opposite sign: `x - update` would move uphill.",
+         look="the sign of the update.",
+         fix="the update points along the gradient (`lr * grad / ...`); the caller subtracts it.")
+def negative_update(grad, s, lr, rho, eps):
+    s_new = rho * s + (1 - rho) * grad**2
+    return -lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("missing_lr", did="its update is `grad / (np.sqrt(s_new) + eps)`, without the learning rate.",
+         look="the factors of the update.", fix="multiply by `lr`.")
+def no_learning_rate(grad, s, lr, rho, eps):
+    s_new = rho * s + (1 - rho) * grad**2
+    return grad / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("missing_grad", did="its update is `lr / (np.sqrt(s_new) + eps)`: that is the effective step size, "
+         "not yet the step.", look="the numerator of the update.",
+         fix="multiply the effective step size by the gradient: `lr * grad / (np.sqrt(s_new) + eps)`.")
+def step_size_only(grad, s, lr, rho, eps):
+    s_new = rho * s + (1 - rho) * grad**2
+    return lr / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("eps_inside_sqrt", did="it divided by `np.sqrt(s_new + eps)`: epsilon is inside the square root.",
+         look="where `eps` sits in the denominator.", fix=EPS_OUTSIDE)
+def eps_inside(grad, s, lr, rho, eps):
+    s_new = rho * s + (1 - rho) * grad**2
+    return lr * grad / np.sqrt(s_new + eps), s_new
+
+
+@mistake("missing_sqrt", did="it divided by `s_new + eps`: the square root is missing.",
+         look="the denominator: is it on the scale of a gradient, or of a squared gradient?",
+         fix="s_new averages SQUARED gradients; its square root (the root mean square that gives "
+             "RMSProp its name) is on the scale of a gradient: `np.sqrt(s_new) + eps`.")
+def no_sqrt(grad, s, lr, rho, eps):
+    s_new = rho * s + (1 - rho) * grad**2
+    return lr * grad / (s_new + eps), s_new
+
+
+@mistake("missing_one_minus_rho",
+         did="it computed `s_new = rho * s + grad**2`: the new squared gradient lacks its weight (1 - rho).",
+         look="the weights of the moving average: do they add up to 1?",
+         fix="weight the new term by `(1 - rho)` so the weights add up to 1 and s_new is an average.")
+def no_one_minus_rho(grad, s, lr, rho, eps):
+    s_new = rho * s + grad**2
+    return lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("sum_not_average",
+         did="it computed `s_new = s + grad**2`: a running sum, which is AdaGrad's rule, not RMSProp's.",
+         look="how the old value of s is kept: RMSProp forgets, AdaGrad does not.",
+         fix="RMSProp forgets old gradients: decay the old value with `rho * s` and add `(1 - rho) * grad**2`.")
+def running_sum(grad, s, lr, rho, eps):
+    s_new = s + grad**2
+    return lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("rho_swapped",
+         did="it computed `s_new = (1 - rho) * s + rho * grad**2`: rho and 1 - rho are swapped.",
+         look="which of the two weights multiplies the old value.",
+         fix="rho (close to 1) is the memory: it multiplies the OLD value s.")
+def rho_swapped(grad, s, lr, rho, eps):
+    s_new = (1 - rho) * s + rho * grad**2
+    return lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("missing_square", did="it averaged `grad` instead of `grad**2`.",
+         look="what is mixed into the moving average.",
+         fix="s_new is a moving average of SQUARED gradients: `(1 - rho) * grad**2`.")
+def not_squared(grad, s, lr, rho, eps):
+    s_new = rho * s + (1 - rho) * grad
+    return lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+@mistake("stale_state", headline="the old s is returned",
+         did="it returned the old `s` instead of the new one, so the next step would not see this gradient.",
+         look="the `return` line.", fix="return the average you just computed: `return update, s_new`.")
+def returns_old_s(grad, s, lr, rho, eps):
+    s_new = rho * s + (1 - rho) * grad**2
+    return lr * grad / (np.sqrt(s_new) + eps), s
+
+
+@mistake("stale_state", headline="the update uses the old s",
+         did="it computed the update from the old `s`, before mixing in this step's squared gradient.",
+         look="the order of your two lines.", fix="first compute `s_new`, then divide by `np.sqrt(s_new) + eps`.")
+def update_from_old_s(grad, s, lr, rho, eps):
+    update = lr * grad / (np.sqrt(s) + eps)
+    return update, rho * s + (1 - rho) * grad**2
+
+
+def cases():
+    return (
+        dict(grad=np.array([0.5, -2.0, 0.03]), s=np.array([0.0, 0.0, 0.0]), lr=0.01, rho=0.9, eps=1e-8),
+        dict(grad=np.array([0.3, -0.02, 1.5]), s=np.array([0.04, 0.0009, 2.25]), lr=0.05, rho=0.99, eps=1e-3),
+        dict(grad=np.array([[0.1, -0.4, 2.0], [0.02, 1.0, -0.7]]),
+             s=np.array([[0.5, 0.02, 1.0], [1e-4, 3.0, 0.2]]), lr=0.2, rho=0.75, eps=0.01),
+    )
+
+
+def varied_case(rng):
+    shape = (int(rng.integers(2, 6)),)
+    return dict(grad=rng.uniform(-2, 2, shape), s=rng.uniform(0.01, 3, shape), lr=float(rng.uniform(0.01, 0.5)),
+                rho=float(rng.uniform(0.5, 0.99)), eps=float(rng.choice([1e-8, 1e-3, 0.05])))
+
+
+EXERCISE = Exercise(
+    name="rmsprop_step", args=("grad", "s", "lr", "rho", "eps"), arrays=("grad", "s"),
+    outputs=("update", "s_new"),
+    rule=("s_new = rho * s + (1 - rho) * grad**2", "update = lr * grad / (np.sqrt(s_new) + eps)"),
+    reference=reference, mistakes=tuple(MISTAKES), cases=cases, varied_case=varied_case,
+    about_cases="1-D and 2-D arrays, the first step from s = 0, rho = 0.9, 0.99 and 0.75, and eps comparable to s",
+    checker="check_rmsprop_step",
+)
+
+
+def check_rmsprop_step(fn, show=True, hint=False):
+    """Check ``rmsprop_step(grad, s, lr, rho, eps) -> (update, s_new)``.
+
+    The rule: ``s_new = rho * s + (1 - rho) * grad**2``, ``update = lr * grad / (np.sqrt(s_new) + eps)``.
+    ``show=False`` returns the :class:`CheckResult` without showing it; ``hint=True`` shows the rule.
+    """
+    return check(EXERCISE, fn, show, hint)
