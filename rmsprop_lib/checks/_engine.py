@@ -223,8 +223,8 @@ def _compare(exercise, runs):
     return dict(diagnosis="wrong_value", headline="the values differ from the rule",
                 did="it returned values that match none of the usual mistakes.",
                 lines=describe_mismatch(exercise, case, got, expected, close) + also,
-                look="compare your code with the rule line by line; check the order of operations (brackets), "
-                     "and try the test case above by hand.",
+                look="the output that is wrong, above: work the test case through your code by hand, one line "
+                     "at a time, and check the order of operations (brackets).",
                 fix="compare your code with the rule line by line; check the order of operations "
                     "(brackets), and try the test case above by hand.")
 

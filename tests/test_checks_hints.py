@@ -1,0 +1,91 @@
+"""Hints in steps: the first failure names the mistake and where to look, without the rule; the
+rule comes on request (hint=True) or when the same mistake comes back; passing says so briefly."""
+import numpy as np
+import pytest
+
+from rmsprop_lib.checks import _engine, adagrad, adam, check_adam_step, check_rmsprop_step, gradient_descent, rmsprop
+from test_checks import ADA_PLANTED, ADAM_PLANTED, GD_PLANTED, RMS_PLANTED, rms_correct, rms_eps_inside, rms_stub, rms_sum
+
+FORM = {"not_implemented", "raised", "wrong_shape", "not_callable", "too_slow", "complex_result"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_memory():
+    _engine._memory.clear()
+    yield
+    _engine._memory.clear()
+
+
+TABLES = [(gradient_descent, GD_PLANTED), (adagrad, ADA_PLANTED), (rmsprop, RMS_PLANTED), (adam, ADAM_PLANTED)]
+
+
+@pytest.mark.parametrize("module, fn, diagnosis",
+                         [(m, fn, d) for m, table in TABLES for fn, d in table if d is not None],
+                         ids=lambda p: getattr(p, "__name__", str(p)))
+def test_the_first_failure_does_not_give_the_rule_away(module, fn, diagnosis):
+    checker = getattr(module, module.EXERCISE.checker)
+    first = checker(fn, show=False)
+    assert first.diagnosis == diagnosis
+    assert "The rule:" not in first.message
+    for line in module.EXERCISE.rule:
+        assert line not in first.message
+    if diagnosis not in FORM:
+        assert "What your code did:" in first.message and "Where to look:" in first.message
+        assert f"{module.EXERCISE.checker}({module.EXERCISE.name}, hint=True)" in first.message
+
+
+def test_the_same_mistake_twice_shows_the_rule_and_the_fix():
+    first = check_rmsprop_step(rms_eps_inside, show=False)
+    second = check_rmsprop_step(rms_eps_inside, show=False)
+    assert "The rule:" not in first.message
+    assert "The rule:" in second.message and "Hint: move `+ eps` out of the root" in second.message
+    assert "update = lr * grad / (np.sqrt(s_new) + eps)" in second.message
+
+
+def test_a_different_mistake_next_is_brief_again():
+    check_rmsprop_step(rms_eps_inside, show=False)
+    assert "The rule:" not in check_rmsprop_step(rms_sum, show=False).message
+
+
+def test_asking_for_a_hint_shows_it_at_once():
+    message = check_rmsprop_step(rms_eps_inside, show=False, hint=True).message
+    assert "The rule:" in message and "Hint:" in message and "Where to look:" not in message
+
+
+def test_not_implemented_stays_short_but_hint_true_gives_the_rule():
+    assert "The rule:" not in check_rmsprop_step(rms_stub, show=False).message
+    assert "The rule:" not in check_rmsprop_step(rms_stub, show=False).message
+    assert "s_new = rho * s + (1 - rho) * grad**2" in check_rmsprop_step(rms_stub, show=False, hint=True).message
+
+
+def test_passing_is_brief_and_says_when_it_came_after_a_hint():
+    plain = check_rmsprop_step(rms_correct, show=False).message
+    assert plain.startswith("rmsprop_step: correct!") and len(plain.split("\n")) == 2
+    assert "hint" not in plain
+    check_rmsprop_step(rms_eps_inside, show=False, hint=True)
+    after = check_rmsprop_step(rms_correct, show=False).message
+    assert after.startswith("rmsprop_step: correct! (after a hint - well done)")
+    assert "hint" not in check_rmsprop_step(rms_correct, show=False).message  # the memory starts again
+
+
+def test_a_brief_failure_then_a_pass_is_not_called_after_a_hint():
+    check_rmsprop_step(rms_eps_inside, show=False)
+    assert "after a hint" not in check_rmsprop_step(rms_correct, show=False).message
+
+
+def test_each_exercise_remembers_its_own_mistakes():
+    check_rmsprop_step(rms_eps_inside, show=False)
+
+    def adam_eps_inside(grad, m, v, t, lr, beta1, beta2, eps):
+        m_new = beta1 * m + (1 - beta1) * grad
+        v_new = beta2 * v + (1 - beta2) * grad**2
+        return lr * (m_new / (1 - beta1**t)) / np.sqrt(v_new / (1 - beta2**t) + eps), m_new, v_new
+    assert "The rule:" not in check_adam_step(adam_eps_inside, show=False).message
+
+
+@pytest.mark.parametrize("bad", [1, "yes", None])
+def test_hint_and_show_must_be_booleans(bad):
+    with pytest.raises(TypeError, match="hint"):
+        check_rmsprop_step(rms_correct, show=False, hint=bad)
+    with pytest.raises(TypeError, match="show"):
+        check_rmsprop_step(rms_correct, show=bad)
