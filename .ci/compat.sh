@@ -22,7 +22,6 @@
 #   COMPAT_VENVS=/tmp/cv .ci/compat.sh  # reuse (or create) venvs in /tmp/cv/<name>, keep them
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 SECONDS=0
 
 # Colab's runtimes (googlecolab/backend-info: pip-freeze.txt and os-info.txt, August 2026).
@@ -95,7 +94,7 @@ fi
 # A clean copy of what the package is built from, so the checkout gets no build/ or *.egg-info.
 mkdir "$work/src"
 cp -r pyproject.toml README.md LICENSE requirements.txt rmsprop_lib "$work/src/"
-rm -rf "$work/src/rmsprop_lib/__pycache__"
+find "$work/src" -name __pycache__ -prune -exec rm -rf {} +
 
 make_venv() {  # make_venv PYTHON_VERSION DIR
     local version=$1 dir=$2 minor=${1%.*}
