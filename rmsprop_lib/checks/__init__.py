@@ -9,6 +9,8 @@ script; ``show=False`` only returns it)::
     check_rmsprop_step(rmsprop_step)                    # rmsprop_step(grad, s, lr, rho, eps) -> (update, s_new)
     check_adam_step(adam_step)                          # adam_step(grad, m, v, t, lr, beta1, beta2, eps)
                                                         #     -> (update, m_new, v_new)
+    check_minibatch_gradient(minibatch_gradient)        # minibatch_gradient(X, y, theta) -> grad
+    check_softmax_cross_entropy(softmax_cross_entropy)  # softmax_cross_entropy(Z, y) -> (loss, dZ)
 
 The update is SUBTRACTED (``x = x - update``), ``t`` is 1-based (1 on the first update) and
 epsilon is added OUTSIDE the square root, as in PyTorch.
@@ -16,7 +18,7 @@ epsilon is added OUTSIDE the square root, as in PyTorch.
 The package: ``_result`` (:class:`CheckResult`, the list of diagnoses, the display), ``_sandbox``
 (running the learner's function safely), ``_convert`` (reading what it returned), ``_engine`` (the
 comparisons and the messages' steps), ``_messages`` (formatting), and one module per exercise
-(``gradient_descent``, ``adagrad``, ``rmsprop``, ``adam``) with its reference, its test cases and its
+(``gradient_descent``, ``adagrad``, ``rmsprop``, ``adam``, ``minibatch``, ``softmax``) with its reference, its test cases and its
 known mistakes, each written as a plain function the way a learner would write it.
 
 How a check works, for every checker alike:
@@ -60,7 +62,9 @@ from ._result import DIAGNOSES, CheckResult
 from .adagrad import check_adagrad_step
 from .adam import check_adam_step
 from .gradient_descent import check_gradient_descent_step
+from .minibatch import check_minibatch_gradient
 from .rmsprop import check_rmsprop_step
+from .softmax import check_softmax_cross_entropy
 
 __all__ = [
     "CheckResult",
@@ -71,4 +75,6 @@ __all__ = [
     "check_adagrad_step",
     "check_rmsprop_step",
     "check_adam_step",
+    "check_minibatch_gradient",
+    "check_softmax_cross_entropy",
 ]

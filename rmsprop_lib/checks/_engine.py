@@ -36,15 +36,16 @@ class Mistake:
     look: str  # where to look, without the answer (the first failure)
     fix: str  # how to fix it, with the formula (on request or on a repeat)
     headline: str = ""  # a short name of the mistake; DIAGNOSES[diagnosis] when empty
+    overflows: bool = False  # where compute gives inf or nan, any value of the learner's matches
 
 
 def collector(into):
     """A decorator ``@mistake(diagnosis, did=..., look=..., fix=...)`` that appends to ``into``."""
-    def mistake(diagnosis, *, did, look, fix, headline=""):
+    def mistake(diagnosis, *, did, look, fix, headline="", overflows=False):
         assert diagnosis in DIAGNOSES, diagnosis
 
         def register(fn):
-            into.append(Mistake(diagnosis, fn, did, look, fix, headline))
+            into.append(Mistake(diagnosis, fn, did, look, fix, headline, overflows))
             return fn
         return register
     return mistake
@@ -174,6 +175,9 @@ def _call_failure(exercise, case, outcome):
         if isinstance(error, TypeError) and "argument" in _sandbox.safe_str(error):
             fix = (f"the checker calls `{signature(exercise)}` with {len(exercise.args)} arguments in this "
                    "order: does your function take exactly these?")
+        if isinstance(error, ValueError) and "broadcast" in _sandbox.safe_str(error):
+            fix = ("two arrays of different shapes meet in one operation; a `sum` or `max` over an axis drops "
+                   "that axis unless you pass `keepdims=True`.")
         if isinstance(error, (SystemExit, GeneratorExit)):
             fix = "a function that computes a step should return its result; remove the `sys.exit()` or `exit()`."
         return dict(diagnosis="raised", form=True,
@@ -231,7 +235,12 @@ def _compare(exercise, runs):
 
 def _matches(exercise, mistake, case, got):
     outputs = _mistake_outputs(exercise, mistake, case)
-    return outputs is not None and all_close(got, outputs)
+    if outputs is None:
+        return False
+    if mistake.overflows:  # an overflow's inf and nan spread differently in different code
+        keep = [np.isfinite(o) for o in outputs]
+        return all(close(g[k], o[k]) for g, o, k in zip(got, outputs, keep))
+    return all_close(got, outputs)
 
 
 def _compose(exercise, verdict, hint, printed):

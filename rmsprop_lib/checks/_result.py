@@ -16,7 +16,7 @@ DIAGNOSES = {
     "wrong_order": "the right values, returned in the wrong order",
     "precision": "the values are right to single precision (float32) only",
     "mutates_input": "the values are right but an input array was modified in place",
-    "wrong_sign": "the update has the wrong sign",
+    "wrong_sign": "the update, gradient or loss has the wrong sign",
     "missing_lr": "the learning rate is missing from the update",
     "missing_grad": "the update is the step size alone, without the gradient",
     "missing_square": "the gradient is not squared in the accumulator",
@@ -31,6 +31,12 @@ DIAGNOSES = {
     "bias_correction_off_by_one": "the bias correction uses t - 1 or t + 1 instead of t",
     "double_bias_correction": "the bias correction is applied twice (to the moments and to the learning rate)",
     "folded_bias_correction": "the bias correction is folded into the learning rate, but epsilon is not rescaled",
+    "sum_not_mean": "the gradient is summed over the batch instead of averaged",
+    "extra_factor_two": "the gradient has a factor 2 that the half in the loss cancels",
+    "not_averaged": "the loss or its gradient is summed over the batch instead of averaged",
+    "missing_one_hot": "the gradient forgets to subtract 1 at the true class",
+    "unstable_softmax": "the softmax overflows on large logits (no max subtracted)",
+    "softmax_wrong_axis": "the softmax normalises over the wrong axis",
     "wrong_value": "the values are wrong in a way the checker cannot name",
 }
 
