@@ -20,8 +20,8 @@ F32_RTOL = 1e-5
 #: Seconds one call of the learner's function may take.
 TIME_LIMIT = 2.0
 
-# Per exercise: the diagnosis of the last failed check, and whether the rule was shown since the
-# last pass. This is how a repeated mistake gets the full hint.
+# Per (exercise, function name): the diagnosis of the last failed check, and whether the rule was
+# shown since the last pass. This is how a repeated mistake gets the full hint.
 _memory = {}
 _calls = {}  # per exercise: how many checks ran (seeds the varied test case)
 
@@ -122,7 +122,11 @@ def check(exercise, fn, show_result, hint):
     if not isinstance(hint, bool):
         raise TypeError(f"hint must be True or False, got {hint!r}")
     verdict, printed = _judge(exercise, fn)
-    outcome = _compose(exercise, verdict, hint, printed)
+    try:
+        key = (exercise.name, str(getattr(fn, "__name__", "")))
+    except Exception:  # noqa: BLE001 - a learner's object whose attributes raise
+        key = (exercise.name, "")
+    outcome = _compose(exercise, key, verdict, hint, printed)
     if show_result:
         show(outcome)
     return outcome
@@ -243,14 +247,18 @@ def _matches(exercise, mistake, case, got):
     return all_close(got, outputs)
 
 
-def _compose(exercise, verdict, hint, printed):
-    """The :class:`CheckResult` for ``verdict``: brief at first, with the rule when asked or repeated."""
+def _compose(exercise, key, verdict, hint, printed):
+    """The :class:`CheckResult` for ``verdict``: brief at first, with the rule when asked or repeated.
+
+    ``key`` (exercise, function name) is what the memory of the last mistake is kept under, so that
+    a worked wrong example shown in a notebook under another name is not the learner's first try.
+    """
     name, diagnosis = exercise.name, verdict["diagnosis"]
-    memory = _memory.setdefault(name, {"last": None, "hinted": False})
+    memory = _memory.setdefault(key, {"last": None, "hinted": False})
     notes = printed_lines(printed)
     if diagnosis is None:
         after_hint = memory["hinted"]
-        _memory.pop(name, None)
+        _memory.pop(key, None)
         return result(True, None, f"{name}: correct!" + (" (after a hint - well done)" if after_hint else ""),
                       f"It matches the reference rule on {verdict['cases']} test cases ({exercise.about_cases}).",
                       *notes)
