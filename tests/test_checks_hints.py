@@ -3,8 +3,10 @@ rule comes on request (hint=True) or when the same mistake comes back; passing s
 import numpy as np
 import pytest
 
-from rmsprop_lib.checks import _engine, adagrad, adam, check_adam_step, check_rmsprop_step, gradient_descent, rmsprop
-from test_checks import ADA_PLANTED, ADAM_PLANTED, GD_PLANTED, RMS_PLANTED, rms_correct, rms_eps_inside, rms_stub, rms_sum
+from rmsprop_lib.checks import (_engine, adagrad, adam, check_adam_step, check_rmsprop_step, gradient_descent,
+                                rmsprop)
+from test_checks import (ADA_PLANTED, ADAM_PLANTED, GD_PLANTED, RMS_PLANTED, rms_correct, rms_eps_inside, rms_stub,
+                         rms_sum)
 
 FORM = {"not_implemented", "raised", "wrong_shape", "not_callable", "too_slow", "complex_result"}
 

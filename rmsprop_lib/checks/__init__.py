@@ -18,8 +18,9 @@ epsilon is added OUTSIDE the square root, as in PyTorch.
 The package: ``_result`` (:class:`CheckResult`, the list of diagnoses, the display), ``_sandbox``
 (running the learner's function safely), ``_convert`` (reading what it returned), ``_engine`` (the
 comparisons and the messages' steps), ``_messages`` (formatting), and one module per exercise
-(``gradient_descent``, ``adagrad``, ``rmsprop``, ``adam``, ``minibatch``, ``softmax``) with its reference, its test cases and its
-known mistakes, each written as a plain function the way a learner would write it.
+(``gradient_descent``, ``adagrad``, ``rmsprop``, ``adam``, ``minibatch``, ``softmax``) with its
+reference, its test cases and its known mistakes, each written as a plain function the way a
+learner would write it.
 
 How a check works, for every checker alike:
 

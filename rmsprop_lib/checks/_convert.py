@@ -36,7 +36,8 @@ def convert(exercise, out, case):
 def _convert(exercise, out, case):
     n, names = len(exercise.outputs), exercise.outputs
     if out is None:
-        return Form("wrong_shape", "it returned None.", "is there a `return` statement at the end of your function?")
+        return Form("wrong_shape", "it returned None.",
+                    "is there a `return` statement at the end of your function?")
     if n == 1:
         if isinstance(out, tuple):
             return Form("wrong_shape", f"it returned a tuple of {len(out)} values.",

@@ -170,7 +170,8 @@ def _call_failure(exercise, case, outcome):
     error = outcome.error
     if isinstance(error, NotImplementedError):
         return dict(diagnosis="not_implemented", form=True, headline=f"{name}: not implemented yet.",
-                    fix=f"replace `raise NotImplementedError` with your code (it should return {returns(exercise)}), "
+                    fix=f"replace `raise NotImplementedError` with your code (it should return "
+                        f"{returns(exercise)}), "
                         "run that cell, then run this check again.")
     if error is not None:
         line = _sandbox.learner_line(error)

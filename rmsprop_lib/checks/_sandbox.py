@@ -10,8 +10,8 @@ does not exist). It
 - captures what the function prints (stdout and stderr), keeping the first few lines;
 - silences floating-point and other warnings;
 - restores every name of ``rmsprop_lib``'s modules, classes and module-level objects (such as
-  each exercise's test cases), of ``numpy`` and of ``builtins`` that the function replaced (``checks.RMSProp = ...``, ``np.allclose = ...``), so a poisoned
-  state does not outlive the call;
+  each exercise's test cases), of ``numpy`` and of ``builtins`` that the function replaced
+  (``checks.RMSProp = ...``, ``np.allclose = ...``), so a poisoned state does not outlive the call;
 - stops a function that runs over time, when it can: a thread cannot be killed, but an exception
   is raised inside it at its next Python instruction (CPython's ``PyThreadState_SetAsyncExc``);
   a function stuck inside one long numpy call keeps running until that call returns.

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..optimizers import Adam, AdamState
+from . import adam_bias
 from ._engine import Exercise, check, collector
 
 MISTAKES = []
@@ -14,8 +15,10 @@ def reference(grad, m, v, t, lr, beta1, beta2, eps):
     return update, state.m, state.v
 
 
-@mistake("wrong_sign", did="its update has the opposite sign: `x - update` would move uphill.",
-         look="the sign of the update.", fix="the update points along the (averaged) gradient; the caller subtracts it.")
+@mistake("wrong_sign",
+         did="its update has the opposite sign: `x - update` would move uphill.",
+         look="the sign of the update.",
+         fix="the update points along the (averaged) gradient; the caller subtracts it.")
 def negative_update(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad**2
@@ -61,7 +64,10 @@ _WEIGHTS = "the weights of each moving average: do they add up to 1?"
 _MEMORY = "which weight multiplies the old value in each moving average."
 
 
-@mistake("missing_one_minus_rho", headline="a (1 - beta) factor is missing", look=_WEIGHTS, fix="weight the new term of each average by one minus its beta.",
+@mistake("missing_one_minus_rho",
+         headline="a (1 - beta) factor is missing",
+         look=_WEIGHTS,
+         fix="weight the new term of each average by one minus its beta.",
          did="it computed `m_new = beta1 * m + grad` and `v_new = beta2 * v + grad**2`: the new terms lack "
              "their weights (1 - beta1) and (1 - beta2).")
 def no_one_minus_betas(grad, m, v, t, lr, beta1, beta2, eps):
@@ -70,7 +76,10 @@ def no_one_minus_betas(grad, m, v, t, lr, beta1, beta2, eps):
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("missing_one_minus_rho", headline="the (1 - beta1) factor is missing", look=_WEIGHTS, fix="use `m_new = beta1 * m + (1 - beta1) * grad`.",
+@mistake("missing_one_minus_rho",
+         headline="the (1 - beta1) factor is missing",
+         look=_WEIGHTS,
+         fix="use `m_new = beta1 * m + (1 - beta1) * grad`.",
          did="it computed `m_new = beta1 * m + grad`: the new gradient lacks its weight (1 - beta1).")
 def no_one_minus_beta1(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + grad
@@ -78,15 +87,22 @@ def no_one_minus_beta1(grad, m, v, t, lr, beta1, beta2, eps):
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("missing_one_minus_rho", headline="the (1 - beta2) factor is missing", look=_WEIGHTS, fix="use `v_new = beta2 * v + (1 - beta2) * grad**2`.",
-         did="it computed `v_new = beta2 * v + grad**2`: the new squared gradient lacks its weight (1 - beta2).")
+@mistake("missing_one_minus_rho",
+         headline="the (1 - beta2) factor is missing",
+         look=_WEIGHTS,
+         fix="use `v_new = beta2 * v + (1 - beta2) * grad**2`.",
+         did="it computed `v_new = beta2 * v + grad**2`: the new squared gradient lacks its weight (1 - "
+             "beta2).")
 def no_one_minus_beta2(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + grad**2
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("rho_swapped", headline="beta and 1 - beta are swapped", look=_MEMORY, fix="beta (close to 1) is the memory: it multiplies the OLD value.",
+@mistake("rho_swapped",
+         headline="beta and 1 - beta are swapped",
+         look=_MEMORY,
+         fix="beta (close to 1) is the memory: it multiplies the OLD value.",
          did="in both averages, beta and 1 - beta are swapped: `(1 - beta1) * m + beta1 * grad`.")
 def betas_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = (1 - beta1) * m + beta1 * grad
@@ -94,7 +110,10 @@ def betas_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("rho_swapped", headline="beta1 and 1 - beta1 are swapped", look=_MEMORY, fix="beta1 (close to 1) is the memory: it multiplies the OLD value m.",
+@mistake("rho_swapped",
+         headline="beta1 and 1 - beta1 are swapped",
+         look=_MEMORY,
+         fix="beta1 (close to 1) is the memory: it multiplies the OLD value m.",
          did="it computed `m_new = (1 - beta1) * m + beta1 * grad`: beta1 and 1 - beta1 are swapped.")
 def beta1_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = (1 - beta1) * m + beta1 * grad
@@ -102,7 +121,10 @@ def beta1_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("rho_swapped", headline="beta2 and 1 - beta2 are swapped", look=_MEMORY, fix="beta2 (close to 1) is the memory: it multiplies the OLD value v.",
+@mistake("rho_swapped",
+         headline="beta2 and 1 - beta2 are swapped",
+         look=_MEMORY,
+         fix="beta2 (close to 1) is the memory: it multiplies the OLD value v.",
          did="it computed `v_new = (1 - beta2) * v + beta2 * grad**2`: beta2 and 1 - beta2 are swapped.")
 def beta2_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
@@ -110,7 +132,9 @@ def beta2_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("missing_square", look="what is mixed into the second moment v.", fix="v is the average of SQUARED gradients: `(1 - beta2) * grad**2`.",
+@mistake("missing_square",
+         look="what is mixed into the second moment v.",
+         fix="v is the average of SQUARED gradients: `(1 - beta2) * grad**2`.",
          did="it averaged `grad` into v instead of `grad**2`.")
 def v_not_squared(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
@@ -138,87 +162,15 @@ def betas_swapped_in_averages(grad, m, v, t, lr, beta1, beta2, eps):
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("betas_swapped", headline="the bias corrections are swapped",
+@mistake("betas_swapped",
+         headline="the bias corrections are swapped",
          did="its bias corrections are swapped: `m_new / (1 - beta2**t)` and `v_new / (1 - beta1**t)`.",
-         look="which beta corrects which moment.", fix="each moment is corrected with its own beta: m with beta1, v with beta2.")
+         look="which beta corrects which moment.",
+         fix="each moment is corrected with its own beta: m with beta1, v with beta2.")
 def corrections_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad**2
     return lr * (m_new / (1 - beta2**t)) / (np.sqrt(v_new / (1 - beta1**t)) + eps), m_new, v_new
-
-
-_START = "what m_new and v_new are during the first steps, when they start at 0."
-_T = "the power of beta in the bias correction: what is t on the first update?"
-
-
-@mistake("no_bias_correction", headline="the bias correction is missing", look=_START, fix=("both averages start at 0 and are too small during the first steps; divide them by "
-             "`1 - beta1**t` and `1 - beta2**t`."),
-         did="it used m_new and v_new directly, without the bias correction.")
-def no_correction(grad, m, v, t, lr, beta1, beta2, eps):
-    m_new = beta1 * m + (1 - beta1) * grad
-    v_new = beta2 * v + (1 - beta2) * grad**2
-    return lr * m_new / (np.sqrt(v_new) + eps), m_new, v_new
-
-
-@mistake("no_bias_correction", headline="v is not bias-corrected", look=_START, fix="divide v_new by `1 - beta2**t` as well.",
-         did="it corrected m but not v.")
-def v_not_corrected(grad, m, v, t, lr, beta1, beta2, eps):
-    m_new = beta1 * m + (1 - beta1) * grad
-    v_new = beta2 * v + (1 - beta2) * grad**2
-    return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new) + eps), m_new, v_new
-
-
-@mistake("no_bias_correction", headline="m is not bias-corrected", look=_START, fix="divide m_new by `1 - beta1**t` as well.",
-         did="it corrected v but not m.")
-def m_not_corrected(grad, m, v, t, lr, beta1, beta2, eps):
-    m_new = beta1 * m + (1 - beta1) * grad
-    v_new = beta2 * v + (1 - beta2) * grad**2
-    return lr * m_new / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
-
-
-@mistake("bias_correction_off_by_one", headline="the bias correction uses t - 1", look=_T, fix="t is the number of THIS update, starting at 1: use `beta**t` as given, do not subtract 1.",
-         did="its bias correction uses `t - 1` (on the first update that divides by zero).")
-def correction_t_minus_1(grad, m, v, t, lr, beta1, beta2, eps):
-    m_new = beta1 * m + (1 - beta1) * grad
-    v_new = beta2 * v + (1 - beta2) * grad**2
-    return lr * (m_new / (1 - beta1**(t - 1))) / (np.sqrt(v_new / (1 - beta2**(t - 1))) + eps), m_new, v_new
-
-
-@mistake("bias_correction_off_by_one", headline="the bias correction uses t + 1", look=_T, fix="t already counts this update (it is 1 on the first one): use `beta**t` as given, do not add 1.",
-         did="its bias correction uses `t + 1`.")
-def correction_t_plus_1(grad, m, v, t, lr, beta1, beta2, eps):
-    m_new = beta1 * m + (1 - beta1) * grad
-    v_new = beta2 * v + (1 - beta2) * grad**2
-    return lr * (m_new / (1 - beta1**(t + 1))) / (np.sqrt(v_new / (1 - beta2**(t + 1))) + eps), m_new, v_new
-
-
-FOLDED = ("either divide the moments (`m_hat = m_new / (1 - beta1**t)`, `v_hat = v_new / (1 - beta2**t)`), or "
-          "fold the correction into the learning rate, `lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)`, "
-          "with the raw m_new and v_new AND epsilon rescaled the same way: "
-          "`update = lr_t * m_new / (np.sqrt(v_new) + eps * np.sqrt(1 - beta2**t))`. The two give the same "
-          "numbers; never apply both.")
-
-
-@mistake("double_bias_correction", headline="the bias correction is applied twice",
-         did="it corrected m and v AND multiplied the learning rate by `sqrt(1 - beta2**t) / (1 - beta1**t)`: "
-             "the correction is applied twice, which makes the early steps far too small.",
-         look="how many times `1 - beta1**t` and `1 - beta2**t` appear in your update.", fix=FOLDED)
-def corrected_twice(grad, m, v, t, lr, beta1, beta2, eps):
-    lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
-    m_new = beta1 * m + (1 - beta1) * grad
-    v_new = beta2 * v + (1 - beta2) * grad**2
-    return lr_t * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
-
-
-@mistake("folded_bias_correction", headline="the folded bias correction keeps the old epsilon",
-         did="it used the folded form `lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)` with the raw m_new "
-             "and v_new, but kept `+ eps`: folding the correction into lr also scales epsilon.",
-         look="the epsilon of the folded form.", fix=FOLDED)
-def folded_plain_eps(grad, m, v, t, lr, beta1, beta2, eps):
-    lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
-    m_new = beta1 * m + (1 - beta1) * grad
-    v_new = beta2 * v + (1 - beta2) * grad**2
-    return lr_t * m_new / (np.sqrt(v_new) + eps), m_new, v_new
 
 
 @mistake("stale_state", headline="the old m and v are returned", look="the `return` line.", fix=RETURN_NEW,
@@ -281,7 +233,8 @@ EXERCISE = Exercise(
     rule=("m_new = beta1 * m + (1 - beta1) * grad", "v_new = beta2 * v + (1 - beta2) * grad**2",
           "m_hat = m_new / (1 - beta1**t)", "v_hat = v_new / (1 - beta2**t)",
           "update = lr * m_hat / (np.sqrt(v_hat) + eps)"),
-    reference=reference, mistakes=tuple(MISTAKES), cases=cases, varied_case=varied_case,
+    reference=reference, mistakes=tuple(MISTAKES) + tuple(adam_bias.MISTAKES), cases=cases,
+    varied_case=varied_case,
     about_cases="1-D and 2-D arrays, t = 1, 2, 3 and 10, several betas, the first step from zero, "
                 "and eps comparable to v",
     checker="check_adam_step",

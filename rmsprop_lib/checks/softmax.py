@@ -96,9 +96,12 @@ def columns_normalised(Z, y):
     return -np.mean(np.log(p[np.arange(n), y])), dZ / n
 
 
-@mistake("wrong_sign", headline="the gradient has the wrong sign",
-         did="its gradient is `(one_hot - p) / n`, which points downhill.", look="the sign of dZ.",
-         fix="the gradient of the loss is `(p - one_hot) / n`: positive for wrong classes, negative at the true one.")
+@mistake("wrong_sign",
+         headline="the gradient has the wrong sign",
+         did="its gradient is `(one_hot - p) / n`, which points downhill.",
+         look="the sign of dZ.",
+         fix="the gradient of the loss is `(p - one_hot) / n`: positive for wrong classes, negative at the "
+             "true one.")
 def gradient_reversed(Z, y):
     n = len(y)
     p = softmax(Z)
@@ -107,9 +110,11 @@ def gradient_reversed(Z, y):
     return -np.mean(np.log(p[np.arange(n), y])), dZ / n
 
 
-@mistake("wrong_sign", headline="the loss has the wrong sign",
+@mistake("wrong_sign",
+         headline="the loss has the wrong sign",
          did="its loss is `np.mean(np.log(p[...]))`, which is negative: the minus sign is missing.",
-         look="the sign of the loss.", fix="the cross-entropy is MINUS the mean log-probability of the true class.")
+         look="the sign of the loss.",
+         fix="the cross-entropy is MINUS the mean log-probability of the true class.")
 def loss_reversed(Z, y):
     n = len(y)
     p = softmax(Z)
@@ -123,8 +128,10 @@ def cases():
         dict(Z=np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0], [-0.3, 0.2, 0.9], [1.2, -0.7, 0.4]]),
              y=np.array([0, 2, 1, 2])),
         dict(Z=np.array([[1000.0, 1001.0, 999.0], [-1000.0, -998.0, -1001.0]]), y=np.array([1, 0])),
-        dict(Z=np.array([[0.3, -0.2], [1.5, 0.5], [-1.0, 2.0], [0.0, 0.0], [2.2, -1.3]]), y=np.array([1, 0, 1, 0, 0])),
-        dict(Z=np.array([[0.1, 0.2, -0.4, 1.0], [3.0, -2.0, 0.5, 0.0], [-1.5, 0.3, 2.1, 0.7]]), y=np.array([3, 0, 2])),
+        dict(Z=np.array([[0.3, -0.2], [1.5, 0.5], [-1.0, 2.0], [0.0, 0.0], [2.2, -1.3]]),
+             y=np.array([1, 0, 1, 0, 0])),
+        dict(Z=np.array([[0.1, 0.2, -0.4, 1.0], [3.0, -2.0, 0.5, 0.0], [-1.5, 0.3, 2.1, 0.7]]),
+             y=np.array([3, 0, 2])),
     )
 
 
