@@ -391,3 +391,20 @@ def test_stderr_and_warnings_are_captured(capsys, recwarn):
 
 def test_time_limit_is_public_and_sane():
     assert checks.TIME_LIMIT == _engine.TIME_LIMIT == 2.0
+
+
+def test_endless_recursion_is_reported_not_a_crash():
+    def fn(x, grad, lr):
+        return fn(x, grad, lr)
+    result = check_gradient_descent_step(fn, show=False)
+    assert result.diagnosis == "raised" and "RecursionError" in result.message
+    assert threading.stack_size() == 0  # the checker's larger thread stack is not left behind
+
+
+def test_a_function_that_replaces_sys_stdout_does_not_silence_the_notebook():
+    def fn(x, grad, lr):
+        sys.stdout = sys.stderr = None
+        return x - lr * grad
+    streams = sys.stdout, sys.stderr
+    assert check_gradient_descent_step(fn, show=False).passed
+    assert (sys.stdout, sys.stderr) == streams

@@ -147,6 +147,20 @@ def _stop(thread):
     return not thread.is_alive()
 
 
+def _start(thread):
+    """Start ``thread`` with a main-thread-sized stack (macOS gives threads only 512 KiB, too little
+    for a learner's function that recurses until Python's recursion limit)."""
+    try:
+        previous = threading.stack_size(64 * 2**20)
+    except (ValueError, RuntimeError):  # pragma: no cover - a platform that cannot set it
+        thread.start()
+        return
+    try:
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+
+
 def call(fn, args, convert, time_limit):
     """Run ``convert(fn(*args))`` safely (see the module docstring); return an :class:`Outcome`."""
     outcome = Outcome(printed=Printed())
@@ -168,7 +182,7 @@ def call(fn, args, convert, time_limit):
             warnings.simplefilter("ignore")
             sys.stdout = sys.stderr = outcome.printed
             try:
-                thread.start()
+                _start(thread)
                 thread.join(time_limit)
             finally:
                 sys.stdout, sys.stderr = streams
