@@ -4,6 +4,8 @@ Nothing the learner's function does may escape the checker (except KeyboardInter
 still interrupt), hang it, flood the notebook, or change what later checks say.
 """
 import builtins
+import os
+import signal
 import sys
 import threading
 import time
@@ -139,6 +141,21 @@ def test_sys_exit_gets_its_own_hint():
     assert "sys.exit()" in check_gradient_descent_step(calls_sys_exit, show=False).message
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or sys.platform == "win32", reason="POSIX signals")
+def test_interrupting_the_kernel_while_the_checker_waits_still_interrupts():
+    def fn(x, grad, lr):
+        time.sleep(1.5)
+        return x - lr * grad
+    # what the kernel's stop button does: a real SIGINT to the process
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        check_gradient_descent_step(fn, show=False)
+    assert time.perf_counter() - start < 1.4  # it did not wait for the function
+    time.sleep(1.0)  # let the abandoned sleeper finish before the next test
+
+
 def test_keyboard_interrupt_still_interrupts():
     def fn(x, grad, lr):
         raise KeyboardInterrupt
@@ -254,6 +271,8 @@ def poison_reference_class(grad, s, lr, rho, eps):
 
 
 def poison_comparison(grad, s, lr, rho, eps):
+    checks.RMSProp = FakeRMSProp  # the names of the old single-module checker: harmless new attributes
+    checks._all_close = lambda *args, **kwargs: True
     _engine.all_close = lambda *args, **kwargs: True
     _engine.close = lambda *args, **kwargs: True
     np.allclose = lambda *args, **kwargs: True
