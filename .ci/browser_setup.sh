@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Installs what the browser tests (tests/browser/) drive: Debian's chromium, if it is missing.
-# Playwright itself is a pip package (requirements.txt); its own browser download is not used.
+# Installs what the browser tests (tests/browser/) need: Debian's chromium, and npm (the slide decks'
+# and the website's offline assets come from the npm registry), if missing.
+# Playwright itself is a pip package (requirements-test.txt); its own browser download is not used.
 set -euo pipefail
+missing=()
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
     echo "browser_setup: $(chromium --version 2>/dev/null || echo /usr/bin/chromium) already installed"
-    exit 0
+else
+    missing+=(chromium)
 fi
+if command -v npm >/dev/null 2>&1; then
+    echo "browser_setup: npm $(npm --version) already installed"
+else
+    missing+=(npm)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium >/dev/null
-echo "browser_setup: installed $(chromium --version)"
+$SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "browser_setup: installed ${missing[*]}"
