@@ -523,6 +523,19 @@ def test_eps_zero_and_a_zero_gradient_give_a_zero_step(opt):
             assert np.all(np.isfinite(field))
 
 
+@pytest.mark.parametrize("opt", ZERO_EPS, ids=repr)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, 1e200])
+def test_eps_zero_guard_never_hides_a_bad_gradient(opt, bad):
+    # with eps = 0 a NaN denominator fails the guard's "> 0" and would give a zero step: the step
+    # must still refuse the gradient, in a fresh state and in one that has seen gradients
+    fresh = opt.init(np.zeros(3))
+    _, used = opt.step(np.array([0.5, -2.0, 0.0]), fresh)
+    for state in (fresh, used):
+        for grad in (np.array([bad, 1.0, 0.0]), np.array([1.0, 0.0, bad])):
+            with pytest.raises(ValueError, match="grad"):
+                opt.step(grad, state)
+
+
 def test_eps_zero_elsewhere_is_the_plain_rule():
     # AdaGrad, eps = 0: update = lr g / |g| on the first step, for the coordinate that has a gradient
     update, _ = AdaGrad(0.5, eps=0.0).step(np.array([0.0, -3.0]), AdaGrad(0.5, eps=0.0).init(np.zeros(2)))
