@@ -21,6 +21,7 @@ WITH_EXERCISE = {"01_gradient_descent", "02_adagrad", "03_rmsprop", "04_rmsprop_
 # Things that would leak a machine's layout into a stored output.
 PRIVATE = re.compile(r"(/root\b|/home/\w+|/work/|/tmp/|/Users/\w+|C:\\\\Users|site-packages)")
 SETUP_LINE = "if \"google.colab\" in sys.modules:"
+CONTRIBUTING = NOTEBOOKS.parent / "CONTRIBUTING.md"
 
 
 def load(name):
@@ -144,3 +145,22 @@ def test_exercise_pattern(name):
     last_out = " ".join(output_text(o) for o in cells[checks[-1]].get("outputs", []))
     assert "not implemented yet" in first_out.lower(), f"{name}: the first check should say 'not implemented yet'"
     assert "passed" in last_out.lower() or "correct" in last_out.lower(), f"{name}: the last check should pass"
+
+
+def licence_footer():
+    """The footer CONTRIBUTING.md prescribes (item 9 of the template), read from that file."""
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    block = text.split("The licence footer, the last cell (markdown), exactly:", 1)[1]
+    return block.split("```", 2)[1].strip()
+
+
+def test_the_footer_is_the_one_contributing_prescribes():
+    footer = licence_footer()
+    assert "CC BY 4.0" in footer and "MIT" in footer
+
+
+def test_ends_with_the_licence_footer(notebook):
+    name, nb = notebook
+    last = nb["cells"][-1]
+    assert last["cell_type"] == "markdown" and source(last).strip() == licence_footer(), (
+        f"{name}: the last cell must be the licence footer of CONTRIBUTING.md (item 9)")
