@@ -418,16 +418,11 @@ class Adam(Optimizer):
 
     def _step(self, g, state):
         t = state.t + 1
-        # m = beta1 m + (1 - beta1) g and v = beta2 v + (1 - beta2) g^2; the arrays of the new terms
-        # then hold m_hat and v_hat, and finally the update (no other array of this size is made)
-        m_hat = (1 - self.beta1) * g
-        m = self.beta1 * state.m + m_hat
-        v_hat = (1 - self.beta2) * g * g
-        v = self.beta2 * state.v + v_hat
+        m = self.beta1 * state.m + (1 - self.beta1) * g
+        v = self.beta2 * state.v + (1 - self.beta2) * g * g
         c1, c2 = self._corrections(t)
-        np.divide(m, c1, out=m_hat)  # m_hat = m / c1
-        np.divide(v, c2, out=v_hat)  # v_hat = v / c2
-        # update = lr m_hat / (sqrt(v_hat) + eps)
+        m_hat, v_hat = m / c1, v / c2
+        # update = lr m_hat / (sqrt(v_hat) + eps), computed in the arrays m_hat and v_hat just made
         m_hat *= self.lr
         np.sqrt(v_hat, out=v_hat)
         v_hat += self.eps
