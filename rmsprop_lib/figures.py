@@ -66,9 +66,10 @@ def _optimizer(name, **kwargs):
 
 
 def _bounces(losses, window=50):
-    """Notebook 07's rule: in the last ``window`` steps the loss climbed back above twice its lowest value."""
+    """Notebook 07's rule: in the last ``window`` steps the loss climbed back above twice its lowest value so far
+    (a loss that only falls never bounces, however fast it falls)."""
     tail = np.asarray(losses, dtype=float)[-window:]
-    return bool(tail.max() > 2 * tail.min())
+    return bool(np.any(tail > 2 * np.minimum.accumulate(tail)))
 
 
 # --------------------------------------------------------------------------------------------
