@@ -319,6 +319,7 @@ def test_softmax_planted_mistakes(fn, diagnosis):
     assert_diagnosis(check_softmax_cross_entropy, fn, diagnosis)
 
 
+@pytest.mark.torch
 def test_softmax_reference_agrees_with_pytorch():
     torch = pytest.importorskip("torch")
     cases = list(softmax.EXERCISE.cases()) + [softmax.varied_case(np.random.default_rng(i)) for i in range(20)]
