@@ -9,31 +9,10 @@ import itertools
 import numpy as np
 import pytest
 
-from rmsprop_lib.checks import (DIAGNOSES, CheckResult, _engine, adagrad, adam, check_adagrad_step,
+from checks_support import assert_diagnosis, run
+from rmsprop_lib.checks import (DIAGNOSES, _engine, adagrad, adam, check_adagrad_step,
                                 check_adam_step, check_gradient_descent_step, check_rmsprop_step,
                                 gradient_descent, rmsprop)
-
-
-@pytest.fixture(autouse=True)
-def fresh_memory():
-    """Each test starts as a learner's first attempt (the checkers remember repeated mistakes)."""
-    _engine._memory.clear()
-    yield
-    _engine._memory.clear()
-
-
-def run(checker, fn):
-    result = checker(fn, show=False)
-    assert isinstance(result, CheckResult)
-    return result
-
-
-def assert_diagnosis(checker, fn, diagnosis):
-    result = run(checker, fn)
-    assert result.diagnosis == diagnosis, result.message
-    assert result.passed is (diagnosis is None)
-    assert diagnosis in DIAGNOSES
-    return result
 
 
 # ---------------------------------------------------------------------------------------------

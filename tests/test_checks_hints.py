@@ -3,19 +3,12 @@ rule comes on request (hint=True) or when the same mistake comes back; passing s
 import numpy as np
 import pytest
 
-from rmsprop_lib.checks import (_engine, adagrad, adam, check_adam_step, check_rmsprop_step, gradient_descent,
+from rmsprop_lib.checks import (adagrad, adam, check_adam_step, check_rmsprop_step, gradient_descent,
                                 rmsprop)
 from test_checks import (ADA_PLANTED, ADAM_PLANTED, GD_PLANTED, RMS_PLANTED, rms_correct, rms_eps_inside, rms_stub,
                          rms_sum)
 
 FORM = {"not_implemented", "raised", "wrong_shape", "not_callable", "too_slow", "complex_result"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_memory():
-    _engine._memory.clear()
-    yield
-    _engine._memory.clear()
 
 
 TABLES = [(gradient_descent, GD_PLANTED), (adagrad, ADA_PLANTED), (rmsprop, RMS_PLANTED), (adam, ADAM_PLANTED)]

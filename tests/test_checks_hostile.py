@@ -19,13 +19,6 @@ from rmsprop_lib.checks import (_engine, check_adam_step, check_gradient_descent
                                 rmsprop)
 
 
-@pytest.fixture(autouse=True)
-def fresh_memory():
-    _engine._memory.clear()
-    yield
-    _engine._memory.clear()
-
-
 def rms_correct(grad, s, lr, rho, eps):
     s_new = rho * s + (1 - rho) * grad**2
     return lr * grad / (np.sqrt(s_new) + eps), s_new

@@ -3,23 +3,9 @@ correct answers written differently pass, and the references agree with independ
 import numpy as np
 import pytest
 
-from rmsprop_lib.checks import (DIAGNOSES, _engine, check_minibatch_gradient, check_softmax_cross_entropy,
+from checks_support import assert_diagnosis
+from rmsprop_lib.checks import (_engine, check_minibatch_gradient, check_softmax_cross_entropy,
                                 minibatch, softmax)
-
-
-@pytest.fixture(autouse=True)
-def fresh_memory():
-    _engine._memory.clear()
-    yield
-    _engine._memory.clear()
-
-
-def assert_diagnosis(checker, fn, diagnosis):
-    result = checker(fn, show=False)
-    assert result.diagnosis == diagnosis, result.message
-    assert result.passed is (diagnosis is None)
-    assert diagnosis in DIAGNOSES
-    return result
 
 
 # ---------------------------------------------------------------------------------------------
