@@ -33,9 +33,6 @@ def number(name, value):
     return value
 
 
-_number = number  # the older private name, still used by other modules
-
-
 def positive(name, value):
     """A finite number > 0 (a learning rate, a scale)."""
     value = number(name, value)
@@ -134,6 +131,41 @@ def finite_array(name, value, shape=None, ndim=None):
         bad = int(array.size - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} must contain only finite numbers, found {bad} NaN or infinite value(s)")
     return array
+
+
+def samples(X, y, classes=None, n_features=None, max_rows=None):
+    """A data set: ``X`` as a finite float64 array of shape (n_samples, n_features), one row per sample,
+    and ``y`` with one entry per row (a 1-D array, or one column).
+
+    ``classes=None``: ``y`` holds finite real targets (returned as floats). Otherwise ``y`` holds
+    whole-number class labels in ``0..classes - 1`` (``classes=True``: any labels >= 0), returned as ints.
+    ``n_features`` and ``max_rows``, when given, fix the number of columns and bound the rows.
+    """
+    X = finite_array("X", X)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array of shape (n_samples, n_features), one row per sample, "
+                         f"got shape {X.shape}")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(f"X must have {n_features} columns, one per input, got shape {X.shape}")
+    if max_rows is not None and X.shape[0] > max_rows:
+        raise ValueError(f"X must have at most {max_rows:,} rows, got {X.shape[0]:,}")
+    y = real_array("y", y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"y must be a 1-D array (or one column), one entry per row of X, got shape {y.shape}")
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X and y must have the same number of rows: X has {X.shape[0]}, y has {y.shape[0]}")
+    if classes is None:
+        return X, finite_array("y", y)
+    whole = np.isfinite(y) & (y == np.round(y))
+    if not whole.all():
+        raise TypeError(f"y must hold whole-number class labels such as 0 and 1, got {show(y[~whole][0])}")
+    top = np.inf if classes is True else classes
+    if y.min() < 0 or y.max() >= top:
+        allowed = ">= 0" if classes is True else f"0..{classes - 1}"
+        raise ValueError(f"y must hold class labels in {allowed}, got values from {y.min():g} to {y.max():g}")
+    return X, y.astype(int)
 
 
 def bounds(name, value):
