@@ -11,8 +11,8 @@ import pytest  # noqa: E402
 from rmsprop_lib import widgets as w  # noqa: E402
 from rmsprop_lib.objectives import get_objective  # noqa: E402
 from rmsprop_lib.plotting import COLORS  # noqa: E402
-from rmsprop_lib.widgets import (LANDSCAPES, MAX_STEPS, OPTIMIZER_NAMES, FastRenderer, PlaygroundSettings,  # noqa: E402
-                                 compute, draw, new_figure, playground)
+from rmsprop_lib.widgets import (CONTROLS, LANDSCAPES, MAX_STEPS, OPTIMIZER_NAMES, FastRenderer,  # noqa: E402
+                                 PlaygroundSettings, compute, draw, new_figure, playground)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def test_draw_puts_every_trace_on_the_three_panels():
         assert path.get_color() == COLORS[trace.optimizer]
         np.testing.assert_allclose(_line_data(loss)[1], trace.fs - 0.0, atol=2 * w.LOSS_FLOOR)
     gd_x = _line_data(drawn["effective_lr"][0])[1]
-    np.testing.assert_allclose(gd_x, 0.002)  # plain gradient descent: the step size is lr
+    np.testing.assert_allclose(gd_x, 0.002)  # plain gradient descent: the effective learning rate is lr
     assert axes[1].get_yscale() == "log" and axes[2].get_yscale() == "log"
     assert axes[0].get_xlim() == (-2.0, 2.0) and axes[0].get_ylim() == (-1.0, 3.0)
     legend = figure.legends[0]
@@ -261,8 +261,9 @@ def pg():
 
 def test_the_playground_is_a_widget_box_with_named_controls(pg):
     assert isinstance(pg.widget, ipywidgets.Box)
-    assert set(pg.controls) == {"landscape", *OPTIMIZER_NAMES, "lr", "rho", "beta1", "beta2", "momentum",
-                                "start_x", "start_y", "steps", "seed", "reset"}
+    assert set(pg.controls) == {"landscape", *OPTIMIZER_NAMES, "lr", *CONTROLS, "start_x", "start_y", "steps",
+                                "seed", "reset"}
+    assert {"rho", "beta1", "beta2", "momentum"} <= set(CONTROLS)
     assert isinstance(pg.controls["lr"], ipywidgets.FloatLogSlider)
     for name in ("lr", "steps", "start_x", "start_y", "seed"):  # these rerun every optimizer
         assert pg.controls[name].continuous_update is False
@@ -366,8 +367,8 @@ def _controls(pg):
     """The settings as the controls show them, read straight from the controls."""
     c = pg.controls
     return {"landscape": c["landscape"].value, "optimizers": tuple(n for n in OPTIMIZER_NAMES if c[n].value),
-            "lr": c["lr"].value, "rho": c["rho"].value, "beta1": c["beta1"].value, "beta2": c["beta2"].value,
-            "momentum": c["momentum"].value, "start": (c["start_x"].value, c["start_y"].value),
+            "lr": c["lr"].value, **{name: c[name].value for name in CONTROLS},
+            "start": (c["start_x"].value, c["start_y"].value),
             "steps": c["steps"].value, "seed": c["seed"].value}
 
 

@@ -1,0 +1,266 @@
+"""Drawing the playground's three panels, incrementally: ``draw(traces, settings, axes)``.
+
+Drawing again on the same axes keeps what has not changed: each landscape's contour (hidden
+while another is shown) and the lines of the optimizers shown (given new data). ``new_figure``
+makes the figure the playground draws on.
+"""
+import weakref
+
+import numpy as np
+
+from .. import _validate
+from .settings import PlaygroundSettings, split_landscape
+
+#: Loss values are drawn as f - f* + LOSS_FLOOR: rounding error near the minimum can make
+#: f - f* a hair below zero, which a log scale cannot show. Invisible above about 1e-10.
+LOSS_FLOOR = 1e-12
+
+#: What ``draw`` remembers per axes: the contour of every landscape drawn so far (only the
+#: current one visible, so going back to a landscape costs nothing) and the lines of the
+#: optimizers shown (kept and given new data while the optimizers are unchanged).
+_DRAWN = weakref.WeakKeyDictionary()
+
+
+def _landscape_title(settings, objective):
+    base, noisy = split_landscape(settings.landscape)
+    name = base.replace("_", " ")
+    formula = f"${objective.formula}$" if objective.formula else ""
+    if noisy:
+        # Two lines, none wider than the plain title: the panel's title stays within its column.
+        return f"noisy {name} (gradient noise {objective.sigma:g}, seed {settings.seed})" + (f"\n{formula}" * bool(formula))
+    return f"{name}: {formula}" if formula else name
+
+
+def _status_label(trace):
+    return f"{trace.label} (diverged)" if trace.status == "diverged" else trace.label
+
+
+#: How many figure legends ``draw`` keeps per figure (hidden, ready to be shown again).
+MAX_LEGENDS = 32
+
+
+def _figure_legend(ax_path, state, handles):
+    """One legend above the panels: optimizers (with "(diverged)"), start, minima.
+
+    Each legend drawn is kept (hidden when not current), so a redraw with the same entries
+    shows the same legend again instead of building a new one.
+    """
+    key = tuple((h.get_label(), str(h.get_color()) if hasattr(h, "get_color") else "",
+                 str(h.get_linestyle()) if hasattr(h, "get_linestyle") else "") for h in handles)
+    legends = state["legends"]
+    legend = legends.pop(key, None)
+    if legend is None:
+        legend = ax_path.figure.legend(handles=handles, labels=[k[0] for k in key], loc="upper center",
+                                       ncol=len(handles), fontsize="small", frameon=False,
+                                       bbox_to_anchor=(0.5, 1.0))
+    legends[key] = legend  # now the most recent
+    while len(legends) > MAX_LEGENDS:
+        legends.pop(next(iter(legends))).remove()
+    for other in legends.values():
+        other.set_visible(other is legend)
+    return legend
+
+
+def _check_axes(axes):
+    from matplotlib.axes import Axes
+
+    if isinstance(axes, (str, bytes)):
+        raise TypeError(f"axes must be a sequence of 3 matplotlib Axes, got {type(axes).__name__}")
+    try:
+        axes = list(axes)
+    except TypeError:
+        raise TypeError(f"axes must be a sequence of 3 matplotlib Axes, got {type(axes).__name__}") from None
+    if len(axes) != 3 or not all(isinstance(ax, Axes) for ax in axes):
+        raise TypeError(f"axes must be a sequence of 3 matplotlib Axes (paths, loss, effective lr), got {axes!r}")
+    return axes
+
+
+def _decades(values, fallback=(1e-3, 1e3)):
+    """Log-axis limits snapped to whole powers of ten around the finite positive ``values``."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return fallback
+    low = 10.0 ** np.floor(np.log10(values.min() / 1.5))
+    high = 10.0 ** np.ceil(np.log10(values.max() * 1.5))
+    if high <= low:
+        low, high = low / 10, high * 10
+    return float(low), float(high)
+
+
+def _show(line, x, y):
+    """Give a curve new data. A single point gets a dot: a line through one point is invisible."""
+    line.set_data(x, y)
+    marker = "o" if len(x) == 1 else "None"
+    if line.get_marker() != marker:
+        line.set_marker(marker)
+
+
+def _effective_lrs(trace):
+    """``trace.effective_lrs`` as one column per coordinate: shape (steps, 2), also for 0 steps."""
+    lrs = np.asarray(trace.effective_lrs, dtype=float)
+    return lrs.reshape(len(lrs), 2)
+
+
+def _show_landscape(state, ax_path, objective, base):
+    """Make ``base``'s contour the visible one (drawn the first time it is shown)."""
+    from .. import plotting
+
+    for artist in state["contours"].get(state["landscape"], []):
+        artist.set_visible(False)
+    artists = state["contours"].get(base)
+    if artists is None:
+        before = set(ax_path.collections)
+        plotting.plot_contour(objective, (), ax=ax_path, bounds=objective.bounds, levels=25, n=120)
+        if ax_path.get_legend() is not None:
+            ax_path.get_legend().remove()
+        artists = state["contours"][base] = [c for c in ax_path.collections if c not in before]
+    for artist in artists:
+        artist.set_visible(True)
+    ax_path.set_xlim(*objective.bounds[0])
+    ax_path.set_ylim(*objective.bounds[1])
+    state["minima"] = [c for c in artists if c.get_label() in ("minimum", "minima")]
+    state["landscape"] = base
+
+
+def _new_lines(state, traces, ax_path, ax_loss, ax_lr):
+    """One path, one loss curve and two effective-lr curves (x solid, y dashed) per trace."""
+    from .. import plotting
+
+    for artist in state["paths"] + state["loss"] + state["effective_lr"] + state["texts"]:
+        artist.remove()
+    styles = plotting._styles(traces, None)
+    state["paths"] = [ax_path.plot([], [], color=color, linestyle=style, marker="o", markersize=2.5,
+                                   linewidth=1.4, zorder=3)[0] for color, style in styles]
+    state["loss"] = [ax_loss.plot([], [], color=color, linestyle=style, linewidth=1.8)[0] for color, style in styles]
+    state["effective_lr"] = [ax_lr.plot([], [], color=color, linestyle=plotting.LINESTYLES[j], linewidth=1.8)[0]
+                             for color, _ in styles for j in range(2)]
+    state["texts"] = [] if traces else [
+        ax.text(0.5, 0.5, "choose at least one optimizer", transform=ax.transAxes, ha="center", va="center")
+        for ax in (ax_loss, ax_lr)]
+    state["names"] = tuple(t.optimizer for t in traces)
+
+
+def draw(traces, settings, axes):
+    """Draw the playground's three panels on ``axes`` (a sequence of 3 matplotlib Axes).
+
+    1. the landscape's contour with every path (start as a white circle, known minima as stars);
+    2. the loss gap ``f - f*`` against the step, on a log scale (``LOSS_FLOOR`` added);
+    3. the effective learning rate per coordinate (solid: x, dashed: y), on a log scale.
+
+    One legend above the panels names the optimizers (a diverged run says so). A curve with a
+    single point (a run that diverged at once) is drawn as a dot. Drawing again on the same axes
+    keeps each landscape's contour and keeps the lines (giving them the new data) while the
+    optimizers shown are unchanged; log-axis limits snap to whole powers of ten, so small changes
+    leave the axes still. Returns a dict of the artists drawn: ``paths`` (one line per trace),
+    ``loss`` and ``effective_lr`` (lines), and ``changing`` (every artist whose content may have
+    changed: what a fast redraw must paint).
+    """
+    from matplotlib.ticker import NullLocator
+
+    from .. import plotting
+
+    if not isinstance(settings, PlaygroundSettings):
+        raise TypeError(f"settings must be a PlaygroundSettings, got {type(settings).__name__}")
+    traces = plotting._traces(traces, allow_empty=True)
+    for i, trace in enumerate(traces):
+        if trace.xs.ndim != 2 or trace.xs.shape[1] != 2:
+            raise ValueError(f"traces[{i}] must be a run on a 2-D landscape (xs of shape (k, 2)), got {trace.xs.shape}")
+    ax_path, ax_loss, ax_lr = _check_axes(axes)
+    objective = settings.objective()
+    floor_value = (objective.min_value or 0.0) - LOSS_FLOOR
+
+    state = _DRAWN.get(ax_path)
+    if state is None or state["start"].axes is not ax_path:  # new axes, or cleared since the last draw
+        for legend in (state or {}).get("legends", {}).values():
+            legend.remove()
+        for artist in list(ax_path.collections) + list(ax_path.lines) + list(ax_path.texts):
+            artist.remove()
+        (start_marker,) = ax_path.plot([], [], linestyle="none", marker="o", markersize=8, color="black",
+                                       markerfacecolor="white", markeredgecolor="black", label="start", zorder=4)
+        state = _DRAWN[ax_path] = {"landscape": None, "contours": {}, "minima": [], "start": start_marker,
+                                   "names": None, "paths": [], "loss": [], "effective_lr": [], "texts": [],
+                                   "legends": {}}
+    base, _ = split_landscape(settings.landscape)
+    if state["landscape"] != base:
+        _show_landscape(state, ax_path, objective, base)
+    start = settings.start_point()
+    state["start"].set_data([start[0]], [start[1]])
+    # y=1.0 is where matplotlib puts a title anyway; saying so spares it a search for ticks on top.
+    ax_path.set_title(_landscape_title(settings, objective), fontsize="medium", y=1.0)
+
+    if state["names"] != tuple(t.optimizer for t in traces):
+        _new_lines(state, traces, ax_path, ax_loss, ax_lr)
+    paths, loss_lines, lr_lines = state["paths"], state["loss"], state["effective_lr"]
+    for i, trace in enumerate(traces):
+        label = _status_label(trace)
+        paths[i].set_data(trace.xs[:, 0], trace.xs[:, 1])
+        paths[i].set_label(label)
+        _show(loss_lines[i], np.arange(len(trace.fs)), trace.fs - floor_value)
+        loss_lines[i].set_label(label)
+        lrs = _effective_lrs(trace)
+        for j in range(2):
+            _show(lr_lines[2 * i + j], np.arange(1, len(lrs) + 1), lrs[:, j])
+            lr_lines[2 * i + j].set_label(f"{trace.label}, {'xy'[j]}")
+
+    steps = max([t.steps for t in traces] + [settings.steps, 1])
+    for ax in (ax_loss, ax_lr):
+        if ax.get_yscale() != "log":
+            ax.set_yscale("log")
+        # Minor ticks on a log axis spanning many decades add clutter, and a quarter of the drawing time.
+        if not isinstance(ax.yaxis.get_minor_locator(), NullLocator):
+            ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_xlim(0, steps)
+        ax.set_xlabel("step")
+    if traces:
+        # A diverging run's loss grows without bound: show at most 2 decades above the start.
+        gaps = np.concatenate([t.fs - floor_value for t in traces])
+        start_gap = max(float(t.fs[0] - floor_value) for t in traces)
+        ax_loss.set_ylim(*_decades(gaps[gaps <= max(start_gap, LOSS_FLOOR) * 100]))
+        ax_lr.set_ylim(*_decades(np.concatenate([_effective_lrs(t).ravel() for t in traces])))
+    ax_loss.set_ylabel("f(x) - f*")
+    ax_lr.set_ylabel("effective learning rate")
+    ax_loss.set_title("loss gap (log scale)", fontsize="medium", y=1.0)
+    ax_lr.set_title("effective learning rate (log scale; solid x, dashed y)", fontsize="medium", y=1.0)
+    _figure_legend(ax_path, state, paths + [state["start"]] + state["minima"])
+
+    changing = paths + [state["start"]] + state["minima"] + loss_lines + lr_lines + state["texts"]
+    return {"paths": paths, "loss": loss_lines, "effective_lr": lr_lines, "changing": changing}
+
+
+#: The playground's image: at least 100 and at most 4000 pixels on each side.
+IMAGE_PIXELS = (100, 4000)
+
+
+def _figure_size(figsize, dpi):
+    """Checked ``(figsize, dpi)``: a size in inches and a resolution giving a sensible image."""
+    if isinstance(figsize, (str, bytes)) or not hasattr(figsize, "__len__") or len(figsize) != 2:
+        raise TypeError(f"figsize must be (width, height) in inches, got {figsize!r}")
+    width = _validate.positive("figsize width", figsize[0])
+    height = _validate.positive("figsize height", figsize[1])
+    dpi = _validate.positive("dpi", dpi)
+    low, high = IMAGE_PIXELS
+    if not (low <= width * dpi <= high and low <= height * dpi <= high):
+        raise ValueError(f"figsize and dpi must give an image of {low} to {high} pixels on each side; "
+                         f"figsize={tuple(figsize)!r} at dpi={dpi:g} gives {width * dpi:.0f} x {height * dpi:.0f}")
+    return (width, height), dpi
+
+
+def new_figure(figsize=(13.0, 4.4), dpi=80):
+    """A matplotlib ``Figure`` with the playground's three panels, not managed by pyplot.
+
+    ``figsize`` is (width, height) in inches and ``dpi`` the pixels per inch; together they must
+    give an image of 100 to 4000 pixels on each side. Returns ``(figure, axes)``. As pyplot does
+    not know the figure, the inline backend never shows it by itself; the playground renders it
+    to an image whenever something changes.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figsize, dpi = _figure_size(figsize, dpi)
+    figure = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1.15, 1, 1]})
+    figure.subplots_adjust(left=0.05, right=0.99, bottom=0.12, top=0.82, wspace=0.28)
+    return figure, list(axes)
+

@@ -1,0 +1,251 @@
+"""The playground's settings, checked when they are made, and ``compute``, which runs them.
+
+The hyperparameters besides ``lr`` come from the optimizer registry: every ``Control`` an
+optimizer class declares (``OPTIMIZERS[name].controls``) is a setting of that name, with the
+control's default. So an optimizer added to the registry gets its settings (and its sliders, see
+``app``) with no change here. A name declared by several optimizers (say ``beta1`` by Adam and
+AdamW) is ONE setting and one slider, given to each of them; their declarations must then agree
+on range, default and scale, or importing the playground fails with a message naming both.
+"""
+import dataclasses
+import numbers
+from typing import Optional
+
+import numpy as np
+
+from .. import _validate
+from ..objectives import OBJECTIVES, get_objective, with_noise
+from ..optimizers import OPTIMIZERS
+from ..run import minimize
+
+#: The prefix of a landscape whose gradients carry noise (``noisy_bowl``): read only by ``split_landscape``.
+NOISY_PREFIX = "noisy_"
+
+
+def split_landscape(landscape):
+    """``(objective name, noisy)``: ``"noisy_bowl"`` -> ``("bowl", True)``, ``"bowl"`` -> ``("bowl", False)``."""
+    if landscape.startswith(NOISY_PREFIX):
+        return landscape[len(NOISY_PREFIX):], True
+    return landscape, False
+
+
+#: Every landscape the playground offers: each objective and its noisy version.
+LANDSCAPES = tuple(OBJECTIVES) + tuple(NOISY_PREFIX + name for name in OBJECTIVES)
+
+#: The optimizers the playground can show, in legend order.
+OPTIMIZER_NAMES = tuple(OPTIMIZERS)
+
+#: Range of the learning-rate slider (log scale) and the largest number of steps.
+LR_RANGE = (1e-4, 1.0)
+MAX_STEPS = 2000
+
+#: The settings every optimizer shares; the others are the registry's controls.
+_COMMON = ("landscape", "optimizers", "lr", "start", "steps", "seed")
+
+
+def declared_controls(name):
+    """The ``Control``s (sliders besides lr) the optimizer ``name`` declares, in its order."""
+    cls = OPTIMIZERS[name]
+    return tuple(cls.controls) if hasattr(cls, "controls") else _UNTIL_DECLARED.get(name, ())  # TEMPORARY
+
+
+# TEMPORARY, until optimizers.py declares Control/controls/label (the registry contract): the
+# playground's current sliders, written as the registry will declare them.
+@dataclasses.dataclass(frozen=True)
+class _Control:
+    name: str
+    low: float
+    high: float
+    default: float
+    log: bool = False
+    label: str = ""
+
+
+_UNTIL_DECLARED = {"Momentum": (_Control("momentum", 0.0, 0.99, 0.9, label="momentum"),),
+                   "RMSProp": (_Control("rho", 0.0, 0.999, 0.9, label="RMSProp rho"),),
+                   "Adam": (_Control("beta1", 0.0, 0.999, 0.9, label="Adam beta1"),
+                            _Control("beta2", 0.9, 0.9999, 0.999, label="Adam beta2"))}
+
+
+def _label(name):
+    return getattr(OPTIMIZERS[name], "label", name)  # TEMPORARY: OPTIMIZERS[name].label
+
+
+def _collect_controls():
+    """``({setting: Control}, {setting: optimizer names using it})`` over the whole registry."""
+    controls, users = {}, {}
+    for optimizer in OPTIMIZERS:
+        for control in declared_controls(optimizer):
+            if control.name in _COMMON:
+                raise ValueError(f"{optimizer} declares a control {control.name!r}, which is a setting every "
+                                 f"optimizer shares; a control must be one of its own hyperparameters")
+            first = controls.setdefault(control.name, control)
+            if (first.low, first.high, first.default, first.log) != (control.low, control.high,
+                                                                     control.default, control.log):
+                raise ValueError(f"{users[control.name][0]} and {optimizer} both declare the control "
+                                 f"{control.name!r}, with different ranges, defaults or scales ({first} and "
+                                 f"{control}): a shared name is one slider, so the declarations must agree")
+            users.setdefault(control.name, []).append(optimizer)
+    return controls, {name: tuple(names) for name, names in users.items()}
+
+
+#: Every hyperparameter setting besides lr (a slider each), in legend order of the first
+#: optimizer declaring it, and the optimizers each one is given to.
+CONTROLS, CONTROL_USERS = _collect_controls()
+
+
+def control_label(name):
+    """The text beside the slider of the setting ``name``: its declared label (the name if none);
+    for a setting several optimizers share with different labels, the name and who uses it."""
+    labels = {control.label or name for optimizer in CONTROL_USERS[name]
+              for control in declared_controls(optimizer) if control.name == name}
+    if len(labels) == 1:
+        return labels.pop()
+    return f"{name} ({', '.join(_label(o) for o in CONTROL_USERS[name])})"
+
+
+def _start(value, landscape):
+    """The start point as a pair of floats inside the area the playground draws for ``landscape``.
+
+    Each coordinate must be a real number (not a string, a bool or a complex number) and finite.
+    """
+    allowed = "a point (x, y): 2 numbers, or None"
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        raise TypeError(f"start must be {allowed}; got {value!r}")
+    if len(value) != 2:
+        raise ValueError(f"start must be {allowed}; got {value!r}")
+    point = []
+    for coordinate in value:
+        if isinstance(coordinate, (bool, np.bool_)) or not isinstance(coordinate, numbers.Real):
+            raise TypeError(f"start must be {allowed}; got {value!r} (a {type(coordinate).__name__})")
+        try:
+            coordinate = float(coordinate)
+        except OverflowError:
+            raise ValueError(f"start must be finite, got a whole number too large for a float") from None
+        if not np.isfinite(coordinate):
+            raise ValueError(f"start must contain only finite numbers, got {value!r}")
+        point.append(coordinate)
+    (x0, x1), (y0, y1) = get_objective(landscape).bounds
+    if not (x0 <= point[0] <= x1 and y0 <= point[1] <= y1):
+        raise ValueError(f"start must lie in the area the playground shows for {landscape}: x in [{x0:g}, {x1:g}] "
+                         f"and y in [{y0:g}, {y1:g}]; got ({point[0]:g}, {point[1]:g})")
+    return tuple(point)
+
+
+def _optimizer_names(names):
+    if isinstance(names, str) or not hasattr(names, "__iter__"):
+        raise TypeError(f"optimizers must be a list of names from {list(OPTIMIZER_NAMES)}, got {names!r}")
+    names = list(names)
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"optimizers must be a list of names from {list(OPTIMIZER_NAMES)}; got {name!r}")
+        if name not in OPTIMIZERS:
+            raise ValueError(f"optimizers must be names from {list(OPTIMIZER_NAMES)}; got {name!r}")
+    return tuple(n for n in OPTIMIZER_NAMES if n in names)
+
+
+class _SettingsMethods:
+    """The methods of ``PlaygroundSettings`` (its fields are made from the registry below)."""
+
+    def __post_init__(self):
+        def set_(name, value):
+            object.__setattr__(self, name, value)
+
+        if not isinstance(self.landscape, str):
+            raise TypeError(f"landscape must be a string, one of {list(LANDSCAPES)}; got {self.landscape!r}")
+        if self.landscape not in LANDSCAPES:
+            raise ValueError(f"landscape must be one of {list(LANDSCAPES)}; got {self.landscape!r}")
+        set_("optimizers", _optimizer_names(self.optimizers))
+        set_("lr", _validate.positive("lr", self.lr))
+        for name in CONTROLS:
+            set_(name, _validate.number(name, getattr(self, name)))
+        for optimizer in OPTIMIZER_NAMES:  # each optimizer checks its own values, as declared there
+            self.optimizer(optimizer)
+        if self.start is not None:
+            set_("start", _start(self.start, self.landscape))
+        set_("steps", _validate.count("steps", self.steps, minimum=1))
+        if self.steps > MAX_STEPS:
+            raise ValueError(f"steps must be between 1 and {MAX_STEPS}, got {self.steps}")
+        set_("seed", _validate.count("seed", self.seed))
+
+    def replace(self, **changes):
+        """A copy with some settings changed (checked again)."""
+        unknown = sorted(set(changes) - set(SETTING_NAMES))
+        if unknown:
+            raise TypeError(f"unknown setting(s) {unknown}: the settings are {list(SETTING_NAMES)}")
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def noise_seed(self):
+        """The seed of the gradient noise, or None on a landscape without noise."""
+        return self.seed if split_landscape(self.landscape)[1] else None
+
+    def objective(self):
+        """The landscape as an ``Objective`` (noisy ones seeded with ``seed``)."""
+        objective = get_objective(self.landscape)
+        if self.noise_seed is not None and self.seed != objective.seed:
+            objective = with_noise(objective.base, objective.sigma, seed=self.seed)
+        return objective
+
+    def start_point(self):
+        """The start point as an array (the landscape's suggestion when ``start`` is None)."""
+        if self.start is None:
+            return get_objective(self.landscape).start_point()
+        return np.array(self.start, dtype=float)
+
+    def hyperparameters(self, name):
+        """The keyword arguments the optimizer ``name`` is built with: lr and its declared controls."""
+        if not isinstance(name, str):
+            raise TypeError(f"name must be one of {list(OPTIMIZER_NAMES)}, got {name!r}")
+        if name not in OPTIMIZERS:
+            raise ValueError(f"name must be one of {list(OPTIMIZER_NAMES)}, got {name!r}")
+        return {"lr": self.lr, **{c.name: getattr(self, c.name) for c in declared_controls(name)}}
+
+    def optimizer(self, name):
+        """The optimizer ``name`` built from these settings."""
+        hyperparameters = self.hyperparameters(name)  # checks the name
+        return OPTIMIZERS[name](**hyperparameters)
+
+
+PlaygroundSettings = dataclasses.make_dataclass(
+    "PlaygroundSettings",
+    [("landscape", str, dataclasses.field(default="elongated_bowl")),
+     ("optimizers", tuple, dataclasses.field(default=("GradientDescent", "Momentum", "RMSProp", "Adam"))),
+     ("lr", float, dataclasses.field(default=0.05))]
+    + [(name, float, dataclasses.field(default=control.default)) for name, control in CONTROLS.items()]
+    + [("start", Optional[tuple], dataclasses.field(default=None)),
+       ("steps", int, dataclasses.field(default=300)),
+       ("seed", int, dataclasses.field(default=0))],
+    bases=(_SettingsMethods,), frozen=True)
+PlaygroundSettings.__module__ = __name__
+PlaygroundSettings.__doc__ = f"""Everything the playground shows, checked on creation.
+
+    - ``landscape``: one of ``LANDSCAPES`` (``"noisy_<name>"`` adds Gaussian noise of size 0.5
+      to every gradient, drawn from ``seed``);
+    - ``optimizers``: names from ``OPTIMIZER_NAMES`` (stored in legend order, without repeats);
+    - ``lr``: the learning rate shared by every optimizer, > 0;
+    - one setting per control the optimizers declare ({", ".join(
+        f"``{n}`` ({', '.join(CONTROL_USERS[n])})" for n in CONTROLS)}), given to the optimizers
+      declaring it and checked by them (each optimizer is built once from the settings);
+    - ``start``: the start point ``(x, y)`` inside the landscape's drawn area (its ``bounds``),
+      or ``None`` for the landscape's suggested start;
+    - ``steps``: number of updates, 1 to ``MAX_STEPS``;
+    - ``seed``: the noise seed of a noisy landscape (ignored otherwise), a whole number >= 0.
+    """
+
+#: The names of the settings, in the order of ``PlaygroundSettings``'s fields.
+SETTING_NAMES = tuple(f.name for f in dataclasses.fields(PlaygroundSettings))
+
+
+def run_one(settings, name, objective=None):
+    """The run of the optimizer ``name`` with ``settings`` (on ``objective``, by default the settings')."""
+    objective = settings.objective() if objective is None else objective
+    return minimize(objective, settings.optimizer(name), settings.start_point(), steps=settings.steps)
+
+
+def compute(settings):
+    """Run every optimizer of ``settings`` on its landscape: a list of ``Trace``, in legend order."""
+    if not isinstance(settings, PlaygroundSettings):
+        raise TypeError(f"settings must be a PlaygroundSettings, got {type(settings).__name__}")
+    objective = settings.objective()
+    return [run_one(settings, name, objective) for name in settings.optimizers]
