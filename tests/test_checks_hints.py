@@ -3,8 +3,8 @@ rule comes on request (hint=True) or when the same mistake comes back; passing s
 import numpy as np
 import pytest
 
-from rmsprop_lib.checks import (adagrad, adam, check_adam_step, check_rmsprop_step, gradient_descent,
-                                rmsprop)
+from rmsprop_lib.checks import (adagrad, adam, check_adam_step, check_rmsprop_step, gradient_descent, minibatch,
+                                rmsprop, softmax, stable_lr)
 from test_checks import (ADA_PLANTED, ADAM_PLANTED, GD_PLANTED, RMS_PLANTED, rms_correct, rms_eps_inside, rms_stub,
                          rms_sum)
 
@@ -109,3 +109,20 @@ def test_a_worked_example_under_another_name_is_not_the_learners_first_try():
     check_rmsprop_step(worked_example, show=False)
     assert "The rule:" not in check_rmsprop_step(rmsprop_step, show=False).message
     assert "The rule:" in check_rmsprop_step(rmsprop_step, show=False).message
+
+
+ALL_EXERCISES = [gradient_descent, adagrad, rmsprop, adam, minibatch, softmax, stable_lr]
+
+
+@pytest.mark.parametrize("module, mistake", [(m, k) for m in ALL_EXERCISES for k in m.EXERCISE.mistakes],
+                         ids=lambda p: getattr(getattr(p, "compute", None), "__name__", getattr(p, "__name__", "")))
+def test_no_first_failure_shows_the_fix_or_the_rule(module, mistake):
+    """Every known mistake, made by a learner for the first time: the message has the headline, what the
+    code did and where to look, but neither the fix nor any line of the rule."""
+    checker = getattr(module, module.EXERCISE.checker)
+    first = checker(mistake.compute, show=False)
+    assert not first.passed and first.diagnosis == mistake.diagnosis
+    assert mistake.fix not in first.message and "Hint:" not in first.message and "The rule:" not in first.message
+    for line in module.EXERCISE.rule:
+        assert line not in first.message
+    assert first.message.split("\n")[0].startswith(f"{module.EXERCISE.name}: not yet right - ")

@@ -149,9 +149,9 @@ def sce_stub(Z, y):
 def sce_correct(Z, y):
     n = len(y)
     shifted = Z - Z.max(axis=1, keepdims=True)
-    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
-    loss = -np.mean(np.log(p[np.arange(n), y]))
-    dZ = p.copy()
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -np.mean(log_p[np.arange(n), y])
+    dZ = np.exp(log_p)
     dZ[np.arange(n), y] -= 1
     return loss, dZ / n
 
@@ -168,6 +168,39 @@ def sce_loop(Z, y):
     loss, dZ = 0.0, np.zeros((n, k))
     for i in range(n):
         z = Z[i] - max(Z[i])
+        total = np.sum(np.exp(z))
+        loss -= (z[y[i]] - np.log(total)) / n  # log p of the true class, never log(0)
+        dZ[i] = np.exp(z) / total / n
+        dZ[i, y[i]] -= 1 / n
+    return loss, dZ.tolist()
+
+
+def sce_logaddexp(Z, y):
+    log_norm = np.logaddexp.reduce(Z, axis=1)  # log sum exp per row, without forming exp(Z)
+    rows = np.arange(len(y))
+    p = np.exp(Z - log_norm[:, None])
+    p[rows, y] -= 1
+    return np.mean(log_norm - Z[rows, y]), p / len(y)
+
+
+SCE_CORRECT = [sce_correct, sce_logsumexp_onehot, sce_loop, sce_logaddexp]
+
+
+def sce_log_of_p(Z, y):
+    n = len(y)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(p[np.arange(n), y]))  # p = exp(-2000) is 0: log(0) = -inf
+    dZ = p.copy()
+    dZ[np.arange(n), y] -= 1
+    return loss, dZ / n
+
+
+def sce_loop_log_of_p(Z, y):
+    n, k = Z.shape
+    loss, dZ = 0.0, np.zeros((n, k))
+    for i in range(n):
+        z = Z[i] - max(Z[i])
         p = np.exp(z) / np.sum(np.exp(z))
         loss -= np.log(p[y[i]]) / n
         dZ[i] = p / n
@@ -175,7 +208,13 @@ def sce_loop(Z, y):
     return loss, dZ.tolist()
 
 
-SCE_CORRECT = [sce_correct, sce_logsumexp_onehot, sce_loop]
+def sce_sum_log_space(Z, y):  # summed, but the loss computed in log space: finite where log(p) is not
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(len(y))
+    dZ = np.exp(log_p)
+    dZ[rows, y] -= 1
+    return -log_p[rows, y].sum(), dZ
 
 
 def sce_sum(Z, y):
@@ -213,6 +252,13 @@ def sce_naive_logsumexp(Z, y):
     return -np.mean(log_p[np.arange(len(y)), y]), (np.exp(log_p) - one_hot) / len(y)
 
 
+def sce_one_hot_log_of_p(Z, y):
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    one_hot = np.eye(Z.shape[1])[y]
+    return -np.mean(np.log(np.sum(p * one_hot, axis=1))), (p - one_hot) / len(y)
+
+
 def sce_global_max(Z, y):
     e = np.exp(Z - Z.max())  # one max for the whole batch: rows far below it underflow
     p = e / e.sum(axis=1, keepdims=True)
@@ -243,9 +289,9 @@ def sce_loss_sign(Z, y):
 
 def sce_mutates(Z, y):
     Z -= Z.max(axis=1, keepdims=True)
-    p = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    Z -= np.log(np.exp(Z).sum(axis=1, keepdims=True))  # Z now holds log p
     one_hot = np.eye(Z.shape[1])[y]
-    return -np.mean(np.log(p[np.arange(len(y)), y])), (p - one_hot) / len(y)
+    return -np.mean(Z[np.arange(len(y)), y]), (np.exp(Z) - one_hot) / len(y)
 
 
 def sce_per_row_loss(Z, y):
@@ -277,7 +323,11 @@ def sce_one_hot_wrong(Z, y):
 
 SCE_PLANTED = [
     (sce_stub, "not_implemented"),
+    (sce_log_of_p, "log_underflow"),
+    (sce_loop_log_of_p, "log_underflow"),
+    (sce_one_hot_log_of_p, "log_underflow"),
     (sce_sum, "not_averaged"),
+    (sce_sum_log_space, "not_averaged"),
     (sce_grad_not_divided, "not_averaged"),
     (sce_no_one_hot, "missing_one_hot"),
     (sce_naive, "unstable_softmax"),

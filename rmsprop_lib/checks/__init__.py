@@ -11,6 +11,7 @@ script; ``show=False`` only returns it)::
                                                         #     -> (update, m_new, v_new)
     check_minibatch_gradient(minibatch_gradient)        # minibatch_gradient(X, y, theta) -> grad
     check_softmax_cross_entropy(softmax_cross_entropy)  # softmax_cross_entropy(Z, y) -> (loss, dZ)
+    check_largest_stable_lr(largest_stable_lr)          # largest_stable_lr(hessian, momentum) -> lr_max
 
 The update is SUBTRACTED (``x = x - update``), ``t`` is 1-based (1 on the first update) and
 epsilon is added OUTSIDE the square root, as in PyTorch.
@@ -18,9 +19,9 @@ epsilon is added OUTSIDE the square root, as in PyTorch.
 The package: ``_result`` (:class:`CheckResult`, the list of diagnoses, the display), ``_sandbox``
 (running the learner's function safely), ``_convert`` (reading what it returned), ``_engine`` (the
 comparisons and the messages' steps), ``_messages`` (formatting), and one module per exercise
-(``gradient_descent``, ``adagrad``, ``rmsprop``, ``adam``, ``minibatch``, ``softmax``) with its
-reference, its test cases and its known mistakes, each written as a plain function the way a
-learner would write it.
+(``gradient_descent``, ``adagrad``, ``rmsprop``, ``adam``, ``minibatch``, ``softmax``, ``stable_lr``)
+with its reference, its test cases and its known mistakes, each written as a plain function the
+way a learner would write it.
 
 How a check works, for every checker alike:
 
@@ -32,8 +33,8 @@ How a check works, for every checker alike:
    ``TIME_LIMIT`` seconds is reported, and names it replaces in this package, numpy or builtins
    are put back. ``NotImplementedError`` means "not implemented yet"; any other exception is
    reported with its type, message and line (diagnosis ``"raised"``).
-2. The result must have the right form: one array or a tuple/list of arrays of real numbers with
-   the right shapes (lists are accepted). Otherwise ``"wrong_shape"``, ``"complex_result"`` or,
+2. The result must have the right form: one array (or number) or a tuple/list of arrays of real
+   numbers with the right shapes (lists are accepted). Otherwise ``"wrong_shape"``, ``"complex_result"`` or,
    when the shapes are a permutation of the right ones, ``"wrong_order"``.
 3. The values are compared with the reference (``rmsprop_lib.optimizers``, computed before the
    learner's function runs). If they match on every case, the check passes - unless the function
@@ -66,6 +67,7 @@ from .gradient_descent import check_gradient_descent_step
 from .minibatch import check_minibatch_gradient
 from .rmsprop import check_rmsprop_step
 from .softmax import check_softmax_cross_entropy
+from .stable_lr import check_largest_stable_lr
 
 __all__ = [
     "CheckResult",
@@ -78,4 +80,5 @@ __all__ = [
     "check_adam_step",
     "check_minibatch_gradient",
     "check_softmax_cross_entropy",
+    "check_largest_stable_lr",
 ]

@@ -75,7 +75,8 @@ def _convert(exercise, out, case):
             return Form("wrong_order", f"it returned its values in the wrong order (shapes {tuple(got)}, "
                         f"expected {tuple(shapes)}).", f"return them in this order: `return {', '.join(names)}`.")
         i = next(i for i in range(n) if got[i] != shapes[i])
-        return Form("wrong_shape", f"it returned `{names[i]}` with shape {got[i]}; it should have shape "
-                    f"{shapes[i]}.", "work element by element (`*`, `/`, `np.sqrt`) and do not sum, average or "
-                    "reshape the arrays unless the rule says so.")
+        should = "be a single number" if shapes[i] == () else f"have shape {shapes[i]}"
+        return Form("wrong_shape", f"it returned `{names[i]}` with shape {got[i]}; it should {should}.",
+                    exercise.shape_fix or "work element by element (`*`, `/`, `np.sqrt`) and do "
+                    "not sum, average or reshape the arrays unless the rule says so.")
     return tuple(arrays), low_precision

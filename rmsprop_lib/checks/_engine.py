@@ -32,20 +32,20 @@ class Mistake:
 
     diagnosis: str
     compute: Callable
-    did: str  # what the learner's code did, in one or two sentences
+    headline: str  # the kind of mistake, in a few words, without the fix (the first failure's title)
+    did: str  # what the learner's code did, in one or two sentences, without the fix
     look: str  # where to look, without the answer (the first failure)
     fix: str  # how to fix it, with the formula (on request or on a repeat)
-    headline: str = ""  # a short name of the mistake; DIAGNOSES[diagnosis] when empty
     overflows: bool = False  # where compute gives inf or nan, any value of the learner's matches
 
 
 def collector(into):
-    """A decorator ``@mistake(diagnosis, did=..., look=..., fix=...)`` that appends to ``into``."""
-    def mistake(diagnosis, *, did, look, fix, headline="", overflows=False):
+    """A decorator ``@mistake(diagnosis, headline=..., did=..., look=..., fix=...)`` that appends to ``into``."""
+    def mistake(diagnosis, *, headline, did, look, fix, overflows=False):
         assert diagnosis in DIAGNOSES, diagnosis
 
         def register(fn):
-            into.append(Mistake(diagnosis, fn, did, look, fix, headline, overflows))
+            into.append(Mistake(diagnosis, fn, headline, did, look, fix, overflows))
             return fn
         return register
     return mistake
@@ -65,6 +65,7 @@ class Exercise:
     about_cases: str  # what the test cases cover, for the "passed" message
     checker: str  # the name of the public checker
     shapes: Callable = None  # (case) -> the shape of each output; default: like the first array
+    shape_fix: str = ""  # the hint for an output of the wrong shape; "" means the element-by-element one
 
 
 def run_rule(exercise, rule, case):
@@ -226,7 +227,7 @@ def _compare(exercise, runs):
     for mistake in exercise.mistakes:
         if all(_matches(exercise, mistake, case, got) for case, got, *_ in runs):
             return dict(diagnosis=mistake.diagnosis, did=mistake.did, look=mistake.look, fix=mistake.fix,
-                        headline=mistake.headline or DIAGNOSES[mistake.diagnosis], lines=also)
+                        headline=mistake.headline, lines=also)
     fixed = runs[:-1] if any(not all_close(g, e) for _, g, e, _, _ in runs[:-1]) else runs
     case, got, expected, _, _ = max(fixed, key=lambda r: worst_error(r[1], r[2]))
     return dict(diagnosis="wrong_value", headline="the values differ from the rule",

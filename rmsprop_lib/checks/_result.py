@@ -37,6 +37,13 @@ DIAGNOSES = {
     "missing_one_hot": "the gradient forgets to subtract 1 at the true class",
     "unstable_softmax": "the softmax overflows on large logits (no max subtracted)",
     "softmax_wrong_axis": "the softmax normalises over the wrong axis",
+    "log_underflow": "the loss takes the log of a probability that underflowed to 0 (inf instead of a finite loss)",
+    "missing_factor_two": "the stable learning rate lacks the factor 2 of the bound 2(1 + momentum)/L",
+    "smallest_curvature": "the bound uses the smallest curvature instead of the largest",
+    "diagonal_curvature": "the bound uses the largest diagonal entry of the Hessian instead of its largest eigenvalue",
+    "missing_one_plus_momentum": "the bound for momentum lacks the factor (1 + momentum)",
+    "momentum_as_effective_lr": "the bound divides by the effective learning rate factor 1/(1 - momentum)",
+    "inverted": "the bound is upside down (L/2 instead of 2/L)",
     "wrong_value": "the values are wrong in a way the checker cannot name",
 }
 

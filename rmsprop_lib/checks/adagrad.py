@@ -17,7 +17,8 @@ def reference(grad, s, lr, eps):
     return update, state.s
 
 
-@mistake("wrong_sign", did="its update has the opposite sign: `x - update` would move uphill.",
+@mistake("wrong_sign", headline="the update points the wrong way",
+         did="its update has the opposite sign: `x - update` would move uphill.",
          look="the sign of the update.",
          fix="the update points along the gradient (`lr * grad / ...`); the caller subtracts it.")
 def negative_update(grad, s, lr, eps):
@@ -25,29 +26,32 @@ def negative_update(grad, s, lr, eps):
     return -lr * grad / (np.sqrt(s_new) + eps), s_new
 
 
-@mistake("missing_lr", did="its update is `grad / (np.sqrt(s_new) + eps)`, without the learning rate.",
+@mistake("missing_lr", headline="the update has the wrong scale",
+         did="its update is `grad / (np.sqrt(s_new) + eps)`: one of the parameters is never used.",
          look="the factors of the update.", fix="multiply by `lr`.")
 def no_learning_rate(grad, s, lr, eps):
     s_new = s + grad**2
     return grad / (np.sqrt(s_new) + eps), s_new
 
 
-@mistake("missing_grad", did="its update is `lr / (np.sqrt(s_new) + eps)`: that is the effective step size, "
-         "not yet the step.", look="the numerator of the update.",
-         fix="multiply the effective step size by the gradient: `lr * grad / (np.sqrt(s_new) + eps)`.")
+@mistake("missing_grad", headline="the update does not follow the gradient",
+         did="its update is `lr / (np.sqrt(s_new) + eps)`, positive whichever way the gradient points: that "
+             "is the effective learning rate, not yet the update.", look="the numerator of the update.",
+         fix="multiply the effective learning rate by the gradient: `lr * grad / (np.sqrt(s_new) + eps)`.")
 def step_size_only(grad, s, lr, eps):
     s_new = s + grad**2
     return lr / (np.sqrt(s_new) + eps), s_new
 
 
-@mistake("eps_inside_sqrt", did="it divided by `np.sqrt(s_new + eps)`: epsilon is inside the square root.",
+@mistake("eps_inside_sqrt", headline="epsilon is not where this series puts it",
+         did="it divided by `np.sqrt(s_new + eps)`.",
          look="where `eps` sits in the denominator.", fix=EPS_OUTSIDE)
 def eps_inside(grad, s, lr, eps):
     s_new = s + grad**2
     return lr * grad / np.sqrt(s_new + eps), s_new
 
 
-@mistake("missing_sqrt", did="it divided by `s_new + eps`: the square root is missing.",
+@mistake("missing_sqrt", headline="the denominator is on the wrong scale", did="it divided by `s_new + eps`.",
          look="the denominator: is it on the scale of a gradient, or of a squared gradient?",
          fix="s_new adds up SQUARED gradients; its square root brings it back to the size of a "
              "gradient: `np.sqrt(s_new) + eps`.")
@@ -56,7 +60,8 @@ def no_sqrt(grad, s, lr, eps):
     return lr * grad / (s_new + eps), s_new
 
 
-@mistake("missing_square", did="it added `grad` to s instead of `grad**2`.",
+@mistake("missing_square", headline="the accumulator adds up the wrong quantity",
+         did="it added `grad` to s, so a negative gradient makes s smaller (and its root can be nan).",
          look="what is added to the accumulator.",
          fix="s accumulates SQUARED gradients: `s + grad**2` (a negative gradient must still make s grow).")
 def not_squared(grad, s, lr, eps):
@@ -65,7 +70,7 @@ def not_squared(grad, s, lr, eps):
 
 
 @mistake("stale_state", headline="the old s is returned",
-         did="it returned the old `s` instead of the new one, so the next step would forget this gradient.",
+         did="it returned the `s` it was given, so the next step would forget this gradient.",
          look="the `return` line.", fix="return the accumulator you just computed: `return update, s_new`.")
 def returns_old_s(grad, s, lr, eps):
     s_new = s + grad**2

@@ -15,7 +15,7 @@ def reference(grad, m, v, t, lr, beta1, beta2, eps):
     return update, state.m, state.v
 
 
-@mistake("wrong_sign",
+@mistake("wrong_sign", headline="the update points the wrong way",
          did="its update has the opposite sign: `x - update` would move uphill.",
          look="the sign of the update.",
          fix="the update points along the (averaged) gradient; the caller subtracts it.")
@@ -25,7 +25,8 @@ def negative_update(grad, m, v, t, lr, beta1, beta2, eps):
     return -lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("missing_lr", did="its update has no learning rate: `m_hat / (np.sqrt(v_hat) + eps)`.",
+@mistake("missing_lr", headline="the update has the wrong scale",
+         did="its update is `m_hat / (np.sqrt(v_hat) + eps)`: one of the parameters is never used.",
          look="the factors of the update.", fix="multiply by `lr`.")
 def no_learning_rate(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
@@ -33,7 +34,8 @@ def no_learning_rate(grad, m, v, t, lr, beta1, beta2, eps):
     return (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("missing_grad", did="its update is `lr / (np.sqrt(v_hat) + eps)`, without the first moment.",
+@mistake("missing_grad", headline="the update does not follow the gradient",
+         did="its update is `lr / (np.sqrt(v_hat) + eps)`, positive whichever way the gradients point.",
          look="the numerator of the update.",
          fix="multiply by the corrected first moment: `lr * m_hat / (np.sqrt(v_hat) + eps)`.")
 def no_first_moment(grad, m, v, t, lr, beta1, beta2, eps):
@@ -42,7 +44,8 @@ def no_first_moment(grad, m, v, t, lr, beta1, beta2, eps):
     return lr / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("eps_inside_sqrt", did="it divided by `np.sqrt(v_hat + eps)`: epsilon is inside the square root.",
+@mistake("eps_inside_sqrt", headline="epsilon is not where Adam puts it",
+         did="it divided by `np.sqrt(v_hat + eps)`.",
          look="where `eps` sits in the denominator.",
          fix="move `+ eps` out of the root: `np.sqrt(v_hat) + eps`, as in the Adam paper and PyTorch.")
 def eps_inside(grad, m, v, t, lr, beta1, beta2, eps):
@@ -51,7 +54,7 @@ def eps_inside(grad, m, v, t, lr, beta1, beta2, eps):
     return lr * (m_new / (1 - beta1**t)) / np.sqrt(v_new / (1 - beta2**t) + eps), m_new, v_new
 
 
-@mistake("missing_sqrt", did="it divided by `v_hat + eps`: the square root is missing.",
+@mistake("missing_sqrt", headline="the denominator is on the wrong scale", did="it divided by `v_hat + eps`.",
          look="the denominator: is it on the scale of a gradient, or of a squared gradient?",
          fix="v averages SQUARED gradients; take its square root: `np.sqrt(v_hat) + eps`.")
 def no_sqrt(grad, m, v, t, lr, beta1, beta2, eps):
@@ -65,11 +68,11 @@ _MEMORY = "which weight multiplies the old value in each moving average."
 
 
 @mistake("missing_one_minus_rho",
-         headline="a (1 - beta) factor is missing",
+         headline="m and v are not averages",
          look=_WEIGHTS,
          fix="weight the new term of each average by one minus its beta.",
-         did="it computed `m_new = beta1 * m + grad` and `v_new = beta2 * v + grad**2`: the new terms lack "
-             "their weights (1 - beta1) and (1 - beta2).")
+         did="it computed `m_new = beta1 * m + grad` and `v_new = beta2 * v + grad**2`, so both grow far "
+             "above the size of a gradient and of a squared gradient.")
 def no_one_minus_betas(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + grad
     v_new = beta2 * v + grad**2
@@ -77,10 +80,10 @@ def no_one_minus_betas(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("missing_one_minus_rho",
-         headline="the (1 - beta1) factor is missing",
+         headline="m is not an average",
          look=_WEIGHTS,
          fix="use `m_new = beta1 * m + (1 - beta1) * grad`.",
-         did="it computed `m_new = beta1 * m + grad`: the new gradient lacks its weight (1 - beta1).")
+         did="it computed `m_new = beta1 * m + grad`, so m grows far above the size of a gradient.")
 def no_one_minus_beta1(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + grad
     v_new = beta2 * v + (1 - beta2) * grad**2
@@ -88,11 +91,10 @@ def no_one_minus_beta1(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("missing_one_minus_rho",
-         headline="the (1 - beta2) factor is missing",
+         headline="v is not an average",
          look=_WEIGHTS,
          fix="use `v_new = beta2 * v + (1 - beta2) * grad**2`.",
-         did="it computed `v_new = beta2 * v + grad**2`: the new squared gradient lacks its weight (1 - "
-             "beta2).")
+         did="it computed `v_new = beta2 * v + grad**2`, so v grows far above the size of a squared gradient.")
 def no_one_minus_beta2(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + grad**2
@@ -100,10 +102,11 @@ def no_one_minus_beta2(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("rho_swapped",
-         headline="beta and 1 - beta are swapped",
+         headline="the moving averages have almost no memory",
          look=_MEMORY,
          fix="beta (close to 1) is the memory: it multiplies the OLD value.",
-         did="in both averages, beta and 1 - beta are swapped: `(1 - beta1) * m + beta1 * grad`.")
+         did="it computed `m_new = (1 - beta1) * m + beta1 * grad`, and v the same way: the old values keep "
+             "only a small part of their weight.")
 def betas_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = (1 - beta1) * m + beta1 * grad
     v_new = (1 - beta2) * v + beta2 * grad**2
@@ -111,10 +114,11 @@ def betas_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("rho_swapped",
-         headline="beta1 and 1 - beta1 are swapped",
+         headline="m has almost no memory",
          look=_MEMORY,
          fix="beta1 (close to 1) is the memory: it multiplies the OLD value m.",
-         did="it computed `m_new = (1 - beta1) * m + beta1 * grad`: beta1 and 1 - beta1 are swapped.")
+         did="it computed `m_new = (1 - beta1) * m + beta1 * grad`: the old m keeps only a small part of its "
+             "weight.")
 def beta1_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = (1 - beta1) * m + beta1 * grad
     v_new = beta2 * v + (1 - beta2) * grad**2
@@ -122,27 +126,28 @@ def beta1_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("rho_swapped",
-         headline="beta2 and 1 - beta2 are swapped",
+         headline="v has almost no memory",
          look=_MEMORY,
          fix="beta2 (close to 1) is the memory: it multiplies the OLD value v.",
-         did="it computed `v_new = (1 - beta2) * v + beta2 * grad**2`: beta2 and 1 - beta2 are swapped.")
+         did="it computed `v_new = (1 - beta2) * v + beta2 * grad**2`: the old v keeps only a small part of its "
+             "weight.")
 def beta2_and_one_minus_swapped(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = (1 - beta2) * v + beta2 * grad**2
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("missing_square",
+@mistake("missing_square", headline="v averages the wrong quantity",
          look="what is mixed into the second moment v.",
          fix="v is the average of SQUARED gradients: `(1 - beta2) * grad**2`.",
-         did="it averaged `grad` into v instead of `grad**2`.")
+         did="it averaged `grad` into v, so a negative gradient makes v smaller (and its root can be nan).")
 def v_not_squared(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("betas_swapped", headline="beta1 and beta2 are swapped",
+@mistake("betas_swapped", headline="the two moments have each other's memory",
          did="it used beta2 for the first moment m and beta1 for the second moment v.",
          look="which beta goes with which moment (and the order of your parameters).",
          fix="beta1 (0.9 by default) goes with m, the average of gradients; beta2 (0.999) with v, the "
@@ -153,7 +158,7 @@ def betas_swapped(grad, m, v, t, lr, beta2, beta1, eps):  # the parameters in th
     return lr * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("betas_swapped", headline="beta1 and beta2 are swapped in the averages",
+@mistake("betas_swapped", headline="the two moving averages have each other's memory",
          did="it averaged m with beta2 and v with beta1.", look="which beta goes with which moving average.",
          fix="beta1 goes with m (gradients), beta2 with v (squared gradients).")
 def betas_swapped_in_averages(grad, m, v, t, lr, beta1, beta2, eps):
@@ -163,7 +168,7 @@ def betas_swapped_in_averages(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("betas_swapped",
-         headline="the bias corrections are swapped",
+         headline="each moment is corrected with the other's beta",
          did="its bias corrections are swapped: `m_new / (1 - beta2**t)` and `v_new / (1 - beta1**t)`.",
          look="which beta corrects which moment.",
          fix="each moment is corrected with its own beta: m with beta1, v with beta2.")
@@ -174,7 +179,7 @@ def corrections_swapped(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("stale_state", headline="the old m and v are returned", look="the `return` line.", fix=RETURN_NEW,
-         did="it returned the old `m` and `v` instead of the new ones.")
+         did="it returned the `m` and `v` it was given.")
 def returns_old_moments(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad**2
@@ -182,7 +187,7 @@ def returns_old_moments(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("stale_state", headline="the old m is returned", look="the `return` line.", fix=RETURN_NEW,
-         did="it returned the old `m` instead of the new one.")
+         did="it returned the `m` it was given.")
 def returns_old_m(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad**2
@@ -190,7 +195,7 @@ def returns_old_m(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("stale_state", headline="the old v is returned", look="the `return` line.", fix=RETURN_NEW,
-         did="it returned the old `v` instead of the new one.")
+         did="it returned the `v` it was given.")
 def returns_old_v(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad**2

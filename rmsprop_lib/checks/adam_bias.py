@@ -11,11 +11,12 @@ _T = "the power of beta in the bias correction: what is t on the first update?"
 
 
 @mistake("no_bias_correction",
-         headline="the bias correction is missing",
+         headline="the first updates have the wrong size",
          look=_START,
          fix="both averages start at 0 and are too small during the first steps; divide them by `1 - "
              "beta1**t` and `1 - beta2**t`.",
-         did="it used m_new and v_new directly, without the bias correction.")
+         did="it used m_new and v_new as they are, although during the first updates they are still close to "
+             "their starting value 0.")
 def no_correction(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad**2
@@ -23,7 +24,7 @@ def no_correction(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("no_bias_correction",
-         headline="v is not bias-corrected",
+         headline="one moment is corrected, the other is not",
          look=_START,
          fix="divide v_new by `1 - beta2**t` as well.",
          did="it corrected m but not v.")
@@ -34,7 +35,7 @@ def v_not_corrected(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("no_bias_correction",
-         headline="m is not bias-corrected",
+         headline="one moment is corrected, the other is not",
          look=_START,
          fix="divide m_new by `1 - beta1**t` as well.",
          did="it corrected v but not m.")
@@ -45,10 +46,10 @@ def m_not_corrected(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("bias_correction_off_by_one",
-         headline="the bias correction uses t - 1",
+         headline="the bias correction counts the updates differently",
          look=_T,
          fix="t is the number of THIS update, starting at 1: use `beta**t` as given, do not subtract 1.",
-         did="its bias correction uses `t - 1` (on the first update that divides by zero).")
+         did="its bias correction uses `beta**(t - 1)`, which divides by zero on the first update.")
 def correction_t_minus_1(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad**2
@@ -56,10 +57,10 @@ def correction_t_minus_1(grad, m, v, t, lr, beta1, beta2, eps):
 
 
 @mistake("bias_correction_off_by_one",
-         headline="the bias correction uses t + 1",
+         headline="the bias correction counts the updates differently",
          look=_T,
          fix="t already counts this update (it is 1 on the first one): use `beta**t` as given, do not add 1.",
-         did="its bias correction uses `t + 1`.")
+         did="its bias correction uses `beta**(t + 1)`.")
 def correction_t_plus_1(grad, m, v, t, lr, beta1, beta2, eps):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad**2
@@ -73,9 +74,8 @@ FOLDED = ("either divide the moments (`m_hat = m_new / (1 - beta1**t)`, `v_hat =
           "numbers; never apply both.")
 
 
-@mistake("double_bias_correction", headline="the bias correction is applied twice",
-         did="it corrected m and v AND multiplied the learning rate by `sqrt(1 - beta2**t) / (1 - beta1**t)`: "
-             "the correction is applied twice, which makes the early steps far too small.",
+@mistake("double_bias_correction", headline="the early updates are far too small",
+         did="it corrected m and v AND multiplied the learning rate by `sqrt(1 - beta2**t) / (1 - beta1**t)`.",
          look="how many times `1 - beta1**t` and `1 - beta2**t` appear in your update.", fix=FOLDED)
 def corrected_twice(grad, m, v, t, lr, beta1, beta2, eps):
     lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
@@ -84,10 +84,11 @@ def corrected_twice(grad, m, v, t, lr, beta1, beta2, eps):
     return lr_t * (m_new / (1 - beta1**t)) / (np.sqrt(v_new / (1 - beta2**t)) + eps), m_new, v_new
 
 
-@mistake("folded_bias_correction", headline="the folded bias correction keeps the old epsilon",
+@mistake("folded_bias_correction", headline="the folded bias correction is not quite the same rule",
          did="it used the folded form `lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)` with the raw m_new "
-             "and v_new, but kept `+ eps`: folding the correction into lr also scales epsilon.",
-         look="the epsilon of the folded form.", fix=FOLDED)
+             "and v_new, and kept `+ eps` as it is.",
+         look="epsilon: in the unfolded rule it is added to `np.sqrt(v_hat)`; what is it added to in yours?",
+         fix=FOLDED)
 def folded_plain_eps(grad, m, v, t, lr, beta1, beta2, eps):
     lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
     m_new = beta1 * m + (1 - beta1) * grad

@@ -20,8 +20,9 @@ def uphill(x, grad, lr):
     return x + lr * grad
 
 
-@mistake("missing_lr", did="it subtracted the whole gradient, `x - grad`, without the learning rate.",
-         look="what scales the gradient before it is subtracted.",
+@mistake("missing_lr", headline="the step has the wrong length",
+         did="it subtracted the whole gradient: `x - grad`.",
+         look="the parameters your function receives: does the step use all of them?",
          fix="multiply the gradient by `lr` before subtracting it.")
 def no_learning_rate(x, grad, lr):
     return x - grad

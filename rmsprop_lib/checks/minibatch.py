@@ -13,15 +13,17 @@ def reference(X, y, theta):
     return mse_gradient(theta, X, y)
 
 
-@mistake("sum_not_mean", did="it returned `X.T @ (X @ theta - y)` without dividing by the batch size, so the "
-         "gradient grows with the batch.", look="what the loss averages over, and whether your gradient does too.",
+@mistake("sum_not_mean", headline="the gradient grows with the batch size",
+         did="it returned `X.T @ (X @ theta - y)`: twice as many rows give a gradient twice as large.",
+         look="what the loss averages over, and whether your gradient does too.",
          fix="the loss is a MEAN over the batch, so its gradient is too: divide by `len(y)`, the batch size.")
 def summed(X, y, theta):
     return X.T @ (X @ theta - y)
 
 
-@mistake("extra_factor_two", did="its gradient is twice the right one: it kept the 2 from differentiating the "
-         "square.", look="the factors in front of `X.T @ residual`.",
+@mistake("extra_factor_two", headline="the gradient is twice too large",
+         did="its gradient is exactly twice the right one, on every batch.",
+         look="the factors in front of `X.T @ residual`, and the factor in front of the loss.",
          fix="the loss has a factor 1/2 in front, which cancels the 2 of the derivative of the square: "
              "`grad = X.T @ (X @ theta - y) / len(y)`.")
 def factor_two(X, y, theta):
@@ -29,8 +31,9 @@ def factor_two(X, y, theta):
     return 2 * X.T @ residual / len(y)
 
 
-@mistake("extra_factor_two", headline="the gradient has a factor 2 and is summed, not averaged",
-         did="it returned `2 * X.T @ (X @ theta - y)`: a factor 2 too many and no division by the batch size.",
+@mistake("extra_factor_two", headline="the gradient is too large, and grows with the batch size",
+         did="it returned `2 * X.T @ (X @ theta - y)`: twice the right size for one row, and it grows with the "
+             "number of rows.",
          look="the factors in front of `X.T @ residual`, and what the loss averages over.",
          fix="the half in the loss cancels the 2, and the mean divides by the batch size: "
              "`grad = X.T @ (X @ theta - y) / len(y)`.")
@@ -39,8 +42,8 @@ def factor_two_summed(X, y, theta):
 
 
 @mistake("wrong_sign", headline="the gradient has the wrong sign",
-         did="it returned `X.T @ (y - X @ theta) / len(y)`: the residual is taken the other way round, so the "
-             "gradient points downhill.", look="the order of the two terms of the residual.",
+         did="it returned `X.T @ (y - X @ theta) / len(y)`, which points downhill.",
+         look="the order of the two terms of the residual.",
          fix="differentiate `0.5 * (X @ theta - y)**2` with respect to theta: the residual is "
              "`X @ theta - y`, prediction minus target.")
 def residual_reversed(X, y, theta):

@@ -15,7 +15,8 @@ def reference(grad, s, lr, rho, eps):
     return update, state.s
 
 
-@mistake("wrong_sign", did="its update has the opposite sign: `x - update` would move uphill.",
+@mistake("wrong_sign", headline="the update points the wrong way",
+         did="its update has the opposite sign: `x - update` would move uphill.",
          look="the sign of the update.",
          fix="the update points along the gradient (`lr * grad / ...`); the caller subtracts it.")
 def negative_update(grad, s, lr, rho, eps):
@@ -23,29 +24,32 @@ def negative_update(grad, s, lr, rho, eps):
     return -lr * grad / (np.sqrt(s_new) + eps), s_new
 
 
-@mistake("missing_lr", did="its update is `grad / (np.sqrt(s_new) + eps)`, without the learning rate.",
+@mistake("missing_lr", headline="the update has the wrong scale",
+         did="its update is `grad / (np.sqrt(s_new) + eps)`: one of the parameters is never used.",
          look="the factors of the update.", fix="multiply by `lr`.")
 def no_learning_rate(grad, s, lr, rho, eps):
     s_new = rho * s + (1 - rho) * grad**2
     return grad / (np.sqrt(s_new) + eps), s_new
 
 
-@mistake("missing_grad", did="its update is `lr / (np.sqrt(s_new) + eps)`: that is the effective step size, "
-         "not yet the step.", look="the numerator of the update.",
-         fix="multiply the effective step size by the gradient: `lr * grad / (np.sqrt(s_new) + eps)`.")
+@mistake("missing_grad", headline="the update does not follow the gradient",
+         did="its update is `lr / (np.sqrt(s_new) + eps)`, positive whichever way the gradient points: that "
+             "is the effective learning rate, not yet the update.", look="the numerator of the update.",
+         fix="multiply the effective learning rate by the gradient: `lr * grad / (np.sqrt(s_new) + eps)`.")
 def step_size_only(grad, s, lr, rho, eps):
     s_new = rho * s + (1 - rho) * grad**2
     return lr / (np.sqrt(s_new) + eps), s_new
 
 
-@mistake("eps_inside_sqrt", did="it divided by `np.sqrt(s_new + eps)`: epsilon is inside the square root.",
+@mistake("eps_inside_sqrt", headline="epsilon is not where this series puts it",
+         did="it divided by `np.sqrt(s_new + eps)`.",
          look="where `eps` sits in the denominator.", fix=EPS_OUTSIDE)
 def eps_inside(grad, s, lr, rho, eps):
     s_new = rho * s + (1 - rho) * grad**2
     return lr * grad / np.sqrt(s_new + eps), s_new
 
 
-@mistake("missing_sqrt", did="it divided by `s_new + eps`: the square root is missing.",
+@mistake("missing_sqrt", headline="the denominator is on the wrong scale", did="it divided by `s_new + eps`.",
          look="the denominator: is it on the scale of a gradient, or of a squared gradient?",
          fix="s_new averages SQUARED gradients; its square root (the root mean square that gives "
              "RMSProp its name) is on the scale of a gradient: `np.sqrt(s_new) + eps`.")
@@ -54,8 +58,8 @@ def no_sqrt(grad, s, lr, rho, eps):
     return lr * grad / (s_new + eps), s_new
 
 
-@mistake("missing_one_minus_rho",
-         did="it computed `s_new = rho * s + grad**2`: the new squared gradient lacks its weight (1 - rho).",
+@mistake("missing_one_minus_rho", headline="s is not an average",
+         did="it computed `s_new = rho * s + grad**2`, so s grows far above the size of a squared gradient.",
          look="the weights of the moving average: do they add up to 1?",
          fix="weight the new term by `(1 - rho)` so the weights add up to 1 and s_new is an average.")
 def no_one_minus_rho(grad, s, lr, rho, eps):
@@ -63,8 +67,8 @@ def no_one_minus_rho(grad, s, lr, rho, eps):
     return lr * grad / (np.sqrt(s_new) + eps), s_new
 
 
-@mistake("sum_not_average",
-         did="it computed `s_new = s + grad**2`: a running sum, which is AdaGrad's rule, not RMSProp's.",
+@mistake("sum_not_average", headline="s never forgets: that is AdaGrad's accumulator",
+         did="it computed `s_new = s + grad**2`, a running sum of every squared gradient so far.",
          look="how the old value of s is kept: RMSProp forgets, AdaGrad does not.",
          fix="RMSProp forgets old gradients: decay the old value with `rho * s` and add `(1 - rho) * grad**2`.")
 def running_sum(grad, s, lr, rho, eps):
@@ -72,8 +76,9 @@ def running_sum(grad, s, lr, rho, eps):
     return lr * grad / (np.sqrt(s_new) + eps), s_new
 
 
-@mistake("rho_swapped",
-         did="it computed `s_new = (1 - rho) * s + rho * grad**2`: rho and 1 - rho are swapped.",
+@mistake("rho_swapped", headline="the moving average has almost no memory",
+         did="it computed `s_new = (1 - rho) * s + rho * grad**2`: with rho = 0.9 the old value keeps only a "
+             "tenth of its weight.",
          look="which of the two weights multiplies the old value.",
          fix="rho (close to 1) is the memory: it multiplies the OLD value s.")
 def rho_swapped(grad, s, lr, rho, eps):
@@ -81,7 +86,8 @@ def rho_swapped(grad, s, lr, rho, eps):
     return lr * grad / (np.sqrt(s_new) + eps), s_new
 
 
-@mistake("missing_square", did="it averaged `grad` instead of `grad**2`.",
+@mistake("missing_square", headline="the average mixes in the wrong quantity",
+         did="it mixed `grad` into s, so a negative gradient makes s smaller (and its root can be nan).",
          look="what is mixed into the moving average.",
          fix="s_new is a moving average of SQUARED gradients: `(1 - rho) * grad**2`.")
 def not_squared(grad, s, lr, rho, eps):
@@ -90,7 +96,7 @@ def not_squared(grad, s, lr, rho, eps):
 
 
 @mistake("stale_state", headline="the old s is returned",
-         did="it returned the old `s` instead of the new one, so the next step would not see this gradient.",
+         did="it returned the `s` it was given, so the next step would not see this gradient.",
          look="the `return` line.", fix="return the average you just computed: `return update, s_new`.")
 def returns_old_s(grad, s, lr, rho, eps):
     s_new = rho * s + (1 - rho) * grad**2
