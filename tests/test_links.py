@@ -4,23 +4,24 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from rmsprop_lib import links
+from course import links
+from course.links import plan
 
-ROOT = Path(__file__).resolve().parent.parent
+CONSTANTS = "course/links/target.py"  # the file holding REPO and REF
 FORK, FORK_REF = "lecturer-jane/optim-course", "spring-2027"
-PROG = "python -m rmsprop_lib.links"
+PROG = "python -m course.links"
 PLACEHOLDER = "example-org/rmsprop-series"  # the original series' stand-in address, as the README shows it
 GIT = shutil.which("git")
 
 
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "rmsprop_lib.links", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+@pytest.fixture(scope="session")
+def run(run_module):
+    """``run(*args)``: the command in a new process, from the checkout."""
+    return lambda *args: run_module("course.links", *args, timeout=120)
 
 
 def main(capsys, *args):
@@ -33,22 +34,29 @@ def main(capsys, *args):
     return status, out, err
 
 
-def copy_checkout(dest):
-    """README.md, the notebooks and links.py: everything the command reads and writes."""
-    (dest / "rmsprop_lib").mkdir(parents=True)
-    shutil.copy2(ROOT / "rmsprop_lib" / "links.py", dest / "rmsprop_lib" / "links.py")
-    shutil.copy2(ROOT / "README.md", dest / "README.md")
-    shutil.copytree(ROOT / "notebooks", dest / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    return dest
+@pytest.fixture(scope="session")
+def copy_checkout(checkout):
+    """``copy_checkout(dest)``: README.md, the notebooks and the constants file, everything the command
+    reads and writes, copied to ``dest``."""
+    def copy(dest):
+        (dest / CONSTANTS).parent.mkdir(parents=True)
+        shutil.copy2(checkout / CONSTANTS, dest / CONSTANTS)
+        shutil.copy2(checkout / "README.md", dest / "README.md")
+        shutil.copytree(checkout / "notebooks", dest / "notebooks",
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        return dest
+    return copy
 
 
-def template_checkout(dest):
-    """A copy of the checkout brought in line with this module's REPO, REF and setup-cell template."""
-    root = copy_checkout(dest)
-    links.retarget(root=root)
-    assert links.retarget(root=root, check=True) == []
-    return root
+@pytest.fixture(scope="session")
+def template_checkout(copy_checkout):
+    """``template_checkout(dest)``: a copy of the checkout brought in line with REPO, REF and the setup-cell template."""
+    def make(dest):
+        root = copy_checkout(dest)
+        links.retarget(root=root)
+        assert links.retarget(root=root, check=True) == []
+        return root
+    return make
 
 
 def files(root):
@@ -84,15 +92,15 @@ def load_links_module(path):
 
 # --- The checkout itself (these read the real README and notebooks) -----------------------------
 
-def test_the_repository_itself_agrees_with_its_links_module():
+def test_the_repository_itself_agrees_with_its_links_module(run):
     result = run("--check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"all links agree with {links.REPO} @ {links.REF}" in result.stdout
     assert ("placeholder repository" in result.stderr) == (links.REPO == PLACEHOLDER)
 
 
-def test_every_notebook_points_at_itself_on_colab_and_binder():
-    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+def test_every_notebook_points_at_itself_on_colab_and_binder(checkout):
+    notebooks = sorted((checkout / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert notebooks
     for path in notebooks:
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -105,26 +113,26 @@ def test_every_notebook_points_at_itself_on_colab_and_binder():
         # The install lets pip speak (Colab's restart prompt stays visible).
         assert setup_install(links.REPO, links.REF) in source, path.name
         assert " -q" not in source and "--quiet" not in source, path.name
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (checkout / "README.md").read_text(encoding="utf-8")
     assert (f"https://mybinder.org/v2/gh/{links.REPO}/{links.REF}?urlpath=lab/tree/notebooks/00_start_here.ipynb"
             in readme)
     assert (f"https://colab.research.google.com/github/{links.REPO}/blob/{links.REF}/notebooks/00_start_here.ipynb"
             in readme)
 
 
-def test_the_series_pins_its_links_to_a_tag_not_a_branch():
+def test_the_series_pins_its_links_to_a_tag_not_a_branch(checkout):
     # A branch moves: students who open the course a week later would get other notebooks and package.
     assert links.REF not in {"main", "master", "HEAD"}
-    assert links.ref_kind(links.REF, ROOT) != "branch"
-    if GIT and subprocess.run([GIT, "-C", str(ROOT), "rev-parse"], capture_output=True).returncode == 0:
-        branches = subprocess.run([GIT, "-C", str(ROOT), "branch", "--format=%(refname:short)"],
+    assert links.ref_kind(links.REF, checkout) != "branch"
+    if GIT and subprocess.run([GIT, "-C", str(checkout), "rev-parse"], capture_output=True).returncode == 0:
+        branches = subprocess.run([GIT, "-C", str(checkout), "branch", "--format=%(refname:short)"],
                                   capture_output=True, text=True, check=True).stdout.split()
         assert links.REF not in branches
 
 
 # --- Retargeting a copy ---------------------------------------------------------------------------
 
-def test_retargeting_a_fork_changes_only_the_links_and_round_trips(tmp_path):
+def test_retargeting_a_fork_changes_only_the_links_and_round_trips(tmp_path, run, template_checkout):
     root = template_checkout(tmp_path / "fork")
     before = files(root)
 
@@ -140,11 +148,11 @@ def test_retargeting_a_fork_changes_only_the_links_and_round_trips(tmp_path):
         # Byte for byte: outputs, metadata, key order, indentation and the final newline are kept.
         assert after[name].decode("utf-8") == expected, name
     for name, data in after.items():
-        if name != "rmsprop_lib/links.py":  # it names the placeholder on purpose
+        if name != CONSTANTS:  # it names the placeholder on purpose
             assert links.REPO.encode() not in data, f"{name} still mentions {links.REPO}"
 
     # The fork's links.py now holds the new constants...
-    fork_links = load_links_module(root / "rmsprop_lib" / "links.py")
+    fork_links = load_links_module(root / CONSTANTS)
     assert (fork_links.REPO, fork_links.REF) == (FORK, FORK_REF)
     # ... so --check without arguments agrees, and a check against the old home lists every link.
     check = run("--root", str(root), "--check")
@@ -190,11 +198,11 @@ def _write_notebook(path, cells):
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _series(root):
+def _series(root, checkout):
     """A made-up series: 00 links to a previous owner (quiet install), 01's "next" skips, 02 has no setup."""
     (root / "notebooks").mkdir(parents=True)
-    (root / "rmsprop_lib").mkdir()
-    shutil.copy2(ROOT / "rmsprop_lib" / "links.py", root / "rmsprop_lib" / "links.py")
+    (root / CONSTANTS).parent.mkdir(parents=True)
+    shutil.copy2(checkout / CONSTANTS, root / CONSTANTS)
     (root / "README.md").write_text(
         "# Series\n\n[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/old-owner/old-name/"
         f"v0.9?urlpath=lab/tree/notebooks/00_start.ipynb)\n\nClone https://github.com/{links.REPO}.git "
@@ -211,8 +219,8 @@ def _series(root):
     return root
 
 
-def test_stale_links_wrong_neighbours_and_missing_pieces_in_a_made_up_series(tmp_path):
-    root = _series(tmp_path / "series")
+def test_stale_links_wrong_neighbours_and_missing_pieces_in_a_made_up_series(tmp_path, checkout, run):
+    root = _series(tmp_path / "series", checkout)
 
     check = run("--root", str(root), "--check")
     assert check.returncode == 1
@@ -248,7 +256,7 @@ def test_stale_links_wrong_neighbours_and_missing_pieces_in_a_made_up_series(tmp
     assert findings[0].new == setup_install(FORK, FORK_REF)
 
 
-def test_a_ref_with_a_slash_is_escaped_for_binder_only(tmp_path):
+def test_a_ref_with_a_slash_is_escaped_for_binder_only(tmp_path, run, template_checkout):
     root = template_checkout(tmp_path / "c")
     assert run("--root", str(root), "--repo", FORK, "--ref", "release/2027").returncode == 0
     nb = (root / "notebooks" / "03_rmsprop.ipynb").read_text(encoding="utf-8")
@@ -260,7 +268,7 @@ def test_a_ref_with_a_slash_is_escaped_for_binder_only(tmp_path):
 
 # --- The placeholder and branches: warnings ------------------------------------------------------
 
-def test_check_warns_when_the_links_point_at_the_placeholder_and_still_succeeds(tmp_path, capsys):
+def test_check_warns_when_the_links_point_at_the_placeholder_and_still_succeeds(tmp_path, capsys, template_checkout):
     root = template_checkout(tmp_path / "c")
     assert main(capsys, "--root", str(root), "--repo", PLACEHOLDER)[0] == 0
     status, out, err = main(capsys, "--root", str(root), "--check")
@@ -269,7 +277,7 @@ def test_check_warns_when_the_links_point_at_the_placeholder_and_still_succeeds(
     warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 1, err
     assert PLACEHOLDER in warnings[0]
-    assert "python -m rmsprop_lib.links --repo OWNER/NAME --ref TAG" in warnings[0]
+    assert "python -m course.links --repo OWNER/NAME --ref TAG" in warnings[0]
 
     assert main(capsys, "--root", str(root), "--repo", FORK)[0] == 0
     status, out, err = main(capsys, "--root", str(root), "--check")
@@ -284,7 +292,7 @@ def _git(root, *args):
 
 
 @pytest.fixture
-def git_checkout(tmp_path):
+def git_checkout(tmp_path, template_checkout):
     assert GIT, "git is needed for this test"
     root = template_checkout(tmp_path / "repo")
     _git(root, "init", "-q")
@@ -318,7 +326,7 @@ def test_a_branch_as_ref_gets_a_warning_a_tag_does_not(git_checkout, capsys):
     status, out, err = main(capsys, "--root", str(root), "--repo", FORK, "--ref", "main")
     assert status == 0, err
     assert "warning: REF 'main' is a branch" in err
-    assert "python -m rmsprop_lib.links --ref TAG" in err
+    assert "python -m course.links --ref TAG" in err
     assert "git tag" not in out  # the warning says what to do instead
     status, out, err = main(capsys, "--root", str(root), "--check")
     assert status == 0 and "warning: REF 'main' is a branch" in err
@@ -366,7 +374,7 @@ def test_the_ref_lists_agree_with_git_itself(git_checkout):
 
 
 @pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
+def pristine(tmp_path_factory, copy_checkout):
     """One copy of the checkout for the many bad-input cases (none may change it)."""
     root = copy_checkout(tmp_path_factory.mktemp("pristine") / "c")
     return root, files(root)
@@ -407,7 +415,7 @@ def test_good_refs_are_accepted(ref):
     assert links.pip_spec("a/b", ref) == f"rmsprop_lib @ git+https://github.com/a/b@{ref}"
 
 
-def test_a_ref_with_a_final_newline_cannot_corrupt_the_checkout(tmp_path):
+def test_a_ref_with_a_final_newline_cannot_corrupt_the_checkout(tmp_path, run, copy_checkout):
     root = copy_checkout(tmp_path / "c")
     before = files(root)
     result = run("--root", str(root), "--repo", "a/b", "--ref", "main\n")
@@ -415,7 +423,7 @@ def test_a_ref_with_a_final_newline_cannot_corrupt_the_checkout(tmp_path):
     assert result.stdout == "" and len(result.stderr.splitlines()) == 1
     assert "Traceback" not in result.stderr and "ref must be" in result.stderr
     assert files(root) == before
-    load_links_module(root / "rmsprop_lib" / "links.py")  # still Python
+    load_links_module(root / CONSTANTS)  # still Python
     assert run("--root", str(root), "--check").returncode in (0, 1)  # and --check still runs
     with pytest.raises(ValueError, match="ref must be"):
         links.retarget(repo="a/b", ref="main\n", root=root)
@@ -432,7 +440,7 @@ def test_a_ref_with_a_final_newline_cannot_corrupt_the_checkout(tmp_path):
     (lambda raw: json.dumps({"cells": ["a cell"]}), "cell 0 has no text source"),
     (lambda raw: json.dumps({"cells": [{"cell_type": "code", "source": ["x", None]}]}), "cell 0 has no text source"),
 ])
-def test_a_broken_notebook_stops_the_command_before_any_file_is_written(tmp_path, capsys, damage, message):
+def test_a_broken_notebook_stops_the_command_before_any_file_is_written(tmp_path, capsys, damage, message, template_checkout):
     root = template_checkout(tmp_path / "c")
     notebooks = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     broken = notebooks[len(notebooks) // 2 + 1]  # one in the second half, so earlier files come first
@@ -447,7 +455,7 @@ def test_a_broken_notebook_stops_the_command_before_any_file_is_written(tmp_path
     assert files(root) == before  # README and the notebooks before it are untouched too
 
 
-def test_a_notebook_that_is_not_utf8_is_refused(tmp_path, capsys):
+def test_a_notebook_that_is_not_utf8_is_refused(tmp_path, capsys, template_checkout):
     root = template_checkout(tmp_path / "c")
     (root / "notebooks" / "07_x.ipynb").write_bytes(b'{"cells": [], "x": "\xff"}')
     before = files(root)
@@ -461,12 +469,12 @@ def test_a_notebook_that_is_not_utf8_is_refused(tmp_path, capsys):
     (lambda s: s.replace('\nREF = "', '\nREF  = "'), 'exactly one line REF = "..."'),
     (lambda s: s.replace('\nREPO = "', '\n# REPO = "'), 'exactly one line REPO = "..."'),
     (lambda s: s + '\nREF = "v2"\n', 'exactly one line REF = "..."'),
-    (lambda s: re.sub(r'\nREF = "[^"]*"', '\nREF = "x//y"', s), "REF in rmsprop_lib/links.py must be"),
-    (lambda s: re.sub(r'\nREPO = "[^"]*"', '\nREPO = "a/.."', s), "REPO in rmsprop_lib/links.py must be"),
+    (lambda s: re.sub(r'\nREF = "[^"]*"', '\nREF = "x//y"', s), "REF in course/links/target.py must be"),
+    (lambda s: re.sub(r'\nREPO = "[^"]*"', '\nREPO = "a/.."', s), "REPO in course/links/target.py must be"),
 ])
-def test_a_damaged_links_module_in_the_checkout_is_reported(tmp_path, capsys, edit, message):
+def test_a_damaged_links_module_in_the_checkout_is_reported(tmp_path, capsys, edit, message, template_checkout):
     root = template_checkout(tmp_path / "c")
-    constants = root / "rmsprop_lib" / "links.py"
+    constants = root / CONSTANTS
     constants.write_text(edit(constants.read_text(encoding="utf-8")), encoding="utf-8")
     before = files(root)
     status, out, err = main(capsys, "--root", str(root), "--check")
@@ -475,16 +483,16 @@ def test_a_damaged_links_module_in_the_checkout_is_reported(tmp_path, capsys, ed
     assert files(root) == before
 
 
-def test_a_broken_old_value_is_repaired_when_both_are_given(tmp_path):
+def test_a_broken_old_value_is_repaired_when_both_are_given(tmp_path, run, template_checkout):
     root = template_checkout(tmp_path / "c")
-    constants = root / "rmsprop_lib" / "links.py"
+    constants = root / CONSTANTS
     constants.write_text(re.sub(r'\nREF = "[^"]*"', '\nREF = "x//y"', constants.read_text(encoding="utf-8")),
                          encoding="utf-8")
     assert run("--root", str(root), "--repo", links.REPO, "--ref", links.REF).returncode == 0
     assert load_links_module(constants).REF == links.REF
 
 
-def test_a_failed_write_puts_back_what_was_written(tmp_path, monkeypatch):
+def test_a_failed_write_puts_back_what_was_written(tmp_path, monkeypatch, template_checkout):
     root = template_checkout(tmp_path / "c")
     before = files(root)
     target = root / "notebooks" / sorted(p.name for p in (root / "notebooks").glob("0*.ipynb"))[-1]
@@ -494,7 +502,7 @@ def test_a_failed_write_puts_back_what_was_written(tmp_path, monkeypatch):
         if Path(path) == target and "w" in mode:
             raise OSError(28, "No space left on device")
         return real_open(path, mode, *args, **kwargs)
-    monkeypatch.setattr(links, "open", failing_open, raising=False)
+    monkeypatch.setattr(plan, "open", failing_open, raising=False)
     with pytest.raises(OSError, match=f"could not write notebooks/{target.name} .No space left on device.; "
                                       "nothing was changed"):
         links.retarget(repo=FORK, ref=FORK_REF, root=root)
@@ -522,7 +530,7 @@ def test_a_root_with_nothing_to_rewrite_is_an_error(tmp_path, capsys, setup, mes
     assert files(root) == before
 
 
-def test_a_root_that_is_not_a_folder_is_an_error(tmp_path, capsys):
+def test_a_root_that_is_not_a_folder_is_an_error(tmp_path, capsys, checkout):
     afile = tmp_path / "file.txt"
     afile.write_text("x", encoding="utf-8")
     for value, why in [(str(afile), "(a file)"), (str(tmp_path / "missing"), "(no such folder)"), ("", "got ''")]:
@@ -533,7 +541,7 @@ def test_a_root_that_is_not_a_folder_is_an_error(tmp_path, capsys):
         links.retarget(root=3)
     # The notebooks folder itself is not the checkout.
     with pytest.raises(ValueError, match="has no notebooks/NN_name.ipynb"):
-        links.retarget(root=ROOT / "notebooks", check=True)
+        links.retarget(root=checkout / "notebooks", check=True)
 
 
 def test_unknown_options_get_one_line(capsys):

@@ -1,14 +1,14 @@
 """Slide metadata in every notebook, the reveal.js decks laid out from them, and the command line."""
 import json
 import re
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from rmsprop_lib import slides
+from course import slides
+from course.slides import assets as slide_assets, text as slide_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -229,10 +229,9 @@ def pngs(cell):
 
 
 @pytest.fixture(scope="module")
-def decks(tmp_path_factory):
+def decks(tmp_path_factory, run_module):
     out = tmp_path_factory.mktemp("slides")
-    result = subprocess.run([sys.executable, "-m", "rmsprop_lib.slides", "--out", str(out)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+    result = run_module("course.slides", "--out", out, timeout=600)
     assert result.returncode == 0, result.stderr
     return out, result.stdout
 
@@ -298,7 +297,7 @@ def test_printed_results_are_on_slides_and_code_in_the_notes(decks, path):
             assert lines[-1] in printouts
             hidden = [line for line in lines if line not in printouts]
             if hidden:  # a shortened printout is in full in the notes
-                assert len(lines) > slides._OUTPUT_LINES
+                assert len(lines) > slide_text._OUTPUT_LINES
                 assert all(" ".join(line.split()) in notes for line in hidden)
         for line in code_lines(cell):
             line = " ".join(line.split())
@@ -330,7 +329,7 @@ def test_narrative_and_answers_go_to_the_notes_and_exercises_are_left_out(decks,
     for slide in deck.slides[1:]:
         for _, paragraph in slide["paragraphs"]:
             if not paragraph.startswith("$$"):  # a display formula is typeset inside a paragraph
-                assert len(paragraph) <= slides._LEAD_CHARS + 40, paragraph
+                assert len(paragraph) <= slide_text._LEAD_CHARS + 40, paragraph
 
 
 def test_links_between_notebooks_point_to_the_decks(decks):
@@ -500,16 +499,16 @@ def test_a_table_is_split_into_even_row_groups_and_a_wide_one_into_column_groups
 
 def test_a_display_formula_too_wide_for_a_slide_is_cut_at_its_quads():
     narrow = "$$\na = b, \\qquad c = d\n$$"
-    assert slides._split_display(narrow) == narrow
+    assert slide_text._split_display(narrow) == narrow
     parts = [f"\\frac{{\\partial L}}{{\\partial w_{k}}} = \\sum_i x_{{i{k}}} (p_i - y_i)" for k in range(4)]
     wide = "$$\n" + ", \\quad\n".join(parts) + "\n$$"
-    split = slides._split_display(wide)
+    split = slide_text._split_display(wide)
     assert split.startswith("$$\n\\begin{gathered}\n") and split.endswith("\n\\end{gathered}\n$$")
     rows = split.split("\\\\\n")
     assert len(rows) >= 2
     assert all(p.split(" = ")[0] in split for p in parts)
     braced = "$$\n" + "x_{a \\quad b}" * 30 + "\n$$"  # a \quad inside braces is not a place to cut
-    assert slides._split_display(braced) == braced
+    assert slide_text._split_display(braced) == braced
 
 
 def test_shorten_keeps_whole_sentences_questions_and_formulas():
@@ -536,14 +535,15 @@ def test_count_slides_counts_top_level_sections_or_every_slide_shown():
 # Offline assets and the command line
 # ---------------------------------------------------------------------------------------------
 
-def run(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "rmsprop_lib.slides", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+@pytest.fixture(scope="session")
+def run(run_module):
+    """``run(*args, timeout=...)``: the command in a new process, from the checkout."""
+    return lambda *args, timeout=300: run_module("course.slides", *args, timeout=timeout)
 
 
-def test_offline_export_copies_the_assets_and_loads_nothing_from_a_cdn(tmp_path):
+def test_offline_export_copies_the_assets_and_loads_nothing_from_a_cdn(tmp_path, run):
     assets = tmp_path / "assets" / "node_modules"
-    for src, _ in slides._ASSET_FILES:
+    for src, _ in slide_assets._ASSET_FILES:
         p = assets / src
         if "." in p.name and not p.name.startswith("reveal"):
             p.parent.mkdir(parents=True, exist_ok=True)
@@ -564,7 +564,7 @@ def test_offline_export_copies_the_assets_and_loads_nothing_from_a_cdn(tmp_path)
     assert '"_assets/reveal.js/dist/reveal.js"' in html and "mermaid" not in html
 
 
-def test_offline_export_with_incomplete_assets_is_refused(tmp_path):
+def test_offline_export_with_incomplete_assets_is_refused(tmp_path, run):
     (tmp_path / "assets" / "node_modules" / "reveal.js").mkdir(parents=True)
     result = run("--out", tmp_path / "o", "--offline", "--assets", tmp_path / "assets", timeout=120)
     assert result.returncode == 2
@@ -572,13 +572,12 @@ def test_offline_export_with_incomplete_assets_is_refused(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_offline_export_without_npm_or_cached_assets_says_what_to_do(tmp_path):
+def test_offline_export_without_npm_or_cached_assets_says_what_to_do(tmp_path, run_module):
     bin_dir = tmp_path / "bin"  # a PATH with Python but no npm
     bin_dir.mkdir()
     (bin_dir / "python").symlink_to(sys.executable)
     env = {"PATH": str(bin_dir), "XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "rmsprop_lib.slides", "--out", str(tmp_path / "o"), "--offline",
-                             NOTEBOOKS[0].stem], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    result = run_module("course.slides", "--out", tmp_path / "o", "--offline", NOTEBOOKS[0].stem, timeout=120, env=env)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1 and "install npm" in result.stderr and "--assets DIR" in result.stderr
     assert not (tmp_path / "o").exists()
@@ -595,13 +594,13 @@ def test_offline_export_without_npm_or_cached_assets_says_what_to_do(tmp_path):
     (["--assets", "{tmp}"], "--assets only makes sense with --offline"),
 ], ids=["out-is-a-file", "out-under-a-file", "out-empty", "unknown-name", "notebooks-missing",
         "notebooks-empty", "assets-missing", "assets-without-offline"])
-def test_bad_arguments_get_one_clear_line_and_exit_2(tmp_path, args, message):
+def test_bad_arguments_get_one_clear_line_and_exit_2(tmp_path, run, args, message):
     names = {"file": tmp_path / "a-file", "missing": tmp_path / "missing", "tmp": tmp_path / "empty"}
     names["file"].write_text("not a folder")
     names["tmp"].mkdir()
     result = run(*[a.format(**names) for a in args], timeout=120)
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"python -m rmsprop_lib.slides: error: {message.format(**names)}"] \
+    assert result.stderr.splitlines() == [f"python -m course.slides: error: {message.format(**names)}"] \
         or (result.stderr.count("\n") == 1 and message.format(**names) in result.stderr), result.stderr
     assert "Traceback" not in result.stderr and not result.stdout
     assert names["file"].read_text() == "not a folder" and list(names["tmp"].iterdir()) == []

@@ -30,6 +30,8 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # the lecturer tools (course/) are in the checkout, not in the installed package
 BOOK = ROOT / "book"
 DEFAULT_OUT = BOOK / "_build" / "html"
 MATHJAX_PACKAGE = "mathjax@3.2.2"
@@ -49,7 +51,7 @@ class BuildError(Exception):
 
 def notebooks_zip_name():
     """The zip file's name, after the repository: ``<name>-notebooks.zip``."""
-    from rmsprop_lib import links
+    from course import links
 
     return f"{links.REPO.split('/')[-1]}-notebooks.zip"
 

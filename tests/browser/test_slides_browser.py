@@ -1,7 +1,7 @@
 """Every slide of every deck, projected at 1280x720 in a real (headless) Chromium: nothing overflows.
 
 The decks are built with ``--offline`` (reveal.js, MathJax etc. from npm, fetched once into the
-cache folder ``python -m rmsprop_lib.slides --offline`` uses, then copied next to the decks) and
+cache folder ``python -m course.slides --offline`` uses, then copied next to the decks) and
 opened from disk, as a lecturer opens them; nothing may be fetched from the network. Once a deck
 is laid out (MathJax typeset, type fitted), every slide is visited with reveal.js's API and
 checked: its content, and every element in it, lies inside the slide and the window, no box clips
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from rmsprop_lib import slides
+from course import slides
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,6 @@
+"""``python -m course.links``: see the package's docstring."""
+import sys
+
+from .cli import main
+
+sys.exit(main())
