@@ -133,9 +133,12 @@ def finite_array(name, value, shape=None, ndim=None):
     return array
 
 
-def samples(X, y, classes=None, n_features=None, max_rows=None):
+_NO_Y = object()  # samples(X) without targets
+
+
+def samples(X, y=_NO_Y, classes=None, n_features=None, max_rows=None):
     """A data set: ``X`` as a finite float64 array of shape (n_samples, n_features), one row per sample,
-    and ``y`` with one entry per row (a 1-D array, or one column).
+    and ``y`` with one entry per row (a 1-D array, or one column); without ``y``, checks and returns X alone.
 
     ``classes=None``: ``y`` holds finite real targets (returned as floats). Otherwise ``y`` holds
     whole-number class labels in ``0..classes - 1`` (``classes=True``: any labels >= 0), returned as ints.
@@ -149,6 +152,8 @@ def samples(X, y, classes=None, n_features=None, max_rows=None):
         raise ValueError(f"X must have {n_features} columns, one per input, got shape {X.shape}")
     if max_rows is not None and X.shape[0] > max_rows:
         raise ValueError(f"X must have at most {max_rows:,} rows, got {X.shape[0]:,}")
+    if y is _NO_Y:
+        return X
     y = real_array("y", y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]

@@ -1,35 +1,29 @@
-r"""Linear regression data, its loss and gradient, shuffled mini-batches and a training loop.
+"""Data sets and mini-batches.
 
-The data problem of notebook 04, shared with later notebooks::
+- ``make_linear_data``: points on a line plus noise, for linear regression (notebook 04; the loss,
+  gradient and fit are in ``rmsprop_lib.regression``).
+- ``make_moons``, ``make_spirals``: 2-D classification sets for the network of notebook 07, and
+  ``train_test_split``.
+- ``MiniBatches`` and ``minibatches``: shuffled mini-batches, reshuffled every epoch.
+
+Every random number comes from ``np.random.default_rng(seed)``::
 
     X, y = make_linear_data(seed=0)               # X = [1, x] (a bias column), y = 4 + 3x + noise
-    theta_ls = least_squares(X, y)                # the exact answer, for comparison
-    result = fit(RMSProp(lr=0.1, eps=1e-5, eps_inside_sqrt=True), X, y,
-                 epochs=50, batch_size=32, seed=1, stop=Patience(5))
-    result.theta, result.epoch_losses, result.status
-
-The loss is half the mean squared error, :math:`L(\theta) = \frac{1}{2m}\lVert X\theta - y\rVert^2`,
-as in the seed article. Its gradient on a batch is :math:`X_b^\top (X_b\theta - y_b) / d` with
-``d`` the batch size (``gradient_scale="batch"``, the usual choice) or the whole data size ``m``
-(``gradient_scale="data"``, what the seed article's mini-batch code does).
+    X, y = make_moons(200, noise=0.2, seed=0)     # labels 0 and 1
 """
-import numbers
-from dataclasses import dataclass
-
 import numpy as np
 
 from . import _validate
-from .optimizers import Optimizer
-from .run import DIVERGENCE_LIMIT, MAX_STEPS, _check_history
 
-#: The most data points ``make_linear_data`` makes and ``MiniBatches`` shuffles (80 MB per column).
+#: The most data points a data set may have and ``MiniBatches`` shuffles (80 MB per column).
 MAX_POINTS = 10_000_000
+#: The most epochs ``minibatches`` goes through.
+MAX_EPOCHS = 10_000_000
 
 LAST_BATCH_OPTIONS = ("keep", "drop")
-GRADIENT_SCALES = ("batch", "data")
 
 
-# --------------------------------------------------------------------------- data
+# --------------------------------------------------------------------------- data sets
 
 def make_linear_data(n=100, intercept=4.0, slope=3.0, x_range=(0.0, 2.0), noise=1.0, seed=0):
     """``n`` points with x uniform on ``x_range`` and ``y = intercept + slope * x + noise * N(0, 1)``.
@@ -60,70 +54,79 @@ def make_linear_data(n=100, intercept=4.0, slope=3.0, x_range=(0.0, 2.0), noise=
     return np.column_stack([np.ones(n), x]), y
 
 
-def check_data(X, y):
-    """Validate a design matrix and targets; return them as float arrays ``(m, d)`` and ``(m,)``.
+def _shuffled(rng, X, y):
+    order = rng.permutation(len(y))
+    return X[order], y[order]
 
-    ``y`` may be given as a column ``(m, 1)``. Raises ``ValueError`` for empty data, mismatched
-    lengths and non-finite values, ``TypeError`` for something that is not numbers.
+
+def make_moons(n_samples=200, noise=0.2, seed=0):
+    """Two interleaving half circles: ``X`` of shape (n_samples, 2), labels ``y`` in {0, 1}.
+
+    Class 0 is the upper arc ``(cos t, sin t)``, class 1 the lower arc ``(1 - cos t, 0.5 - sin t)``,
+    t uniform in [0, pi]; Gaussian noise of size ``noise`` is added to both coordinates.
+    Everything is drawn from ``np.random.default_rng(seed)``.
     """
-    X = _validate.real_array("X", X)
-    y = _validate.real_array("y", y)
-    if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D array (one row per data point), got shape {X.shape}")
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    if y.ndim != 1:
-        raise ValueError(f"y must be a 1-D array (or one column), got shape {y.shape}")
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"X and y must have the same number of rows: X has {X.shape[0]}, y has {y.shape[0]}")
-    return _validate.finite_array("X", X), _validate.finite_array("y", y)
-
-
-def _theta(name, theta, d):
-    theta = _validate.finite_array(name, theta)
-    if theta.shape != (d,):
-        raise ValueError(f"{name} must have shape ({d},), one entry per column of X, got shape {theta.shape}")
-    return theta
-
-
-def _finite_result(what, value):
-    """``value``, after checking that computing it did not overflow float64."""
-    if not np.isfinite(value).all():
-        raise ValueError(f"X, y and theta must be small enough for the {what} to fit in float64 "
-                         "(it overflows): rescale the data")
-    return value
-
-
-def least_squares(X, y):
-    """The exact minimiser of the squared error, from ``np.linalg.lstsq``."""
-    X, y = check_data(X, y)
+    n_samples = _validate.count("n_samples", n_samples, minimum=2, maximum=MAX_POINTS)
+    noise = _validate.nonnegative("noise", noise)
+    seed = _validate.count("seed", seed)
+    rng = np.random.default_rng(seed)
+    n0 = n_samples // 2
+    t = rng.uniform(0.0, np.pi, n_samples)
+    upper = np.stack([np.cos(t[:n0]), np.sin(t[:n0])], axis=1)
+    lower = np.stack([1.0 - np.cos(t[n0:]), 0.5 - np.sin(t[n0:])], axis=1)
     with np.errstate(over="ignore", invalid="ignore"):
-        return _finite_result("least-squares solution", np.linalg.lstsq(X, y, rcond=None)[0])
+        X = np.concatenate([upper, lower]) + noise * rng.standard_normal((n_samples, 2))
+    _check_points(X, "noise", noise)
+    y = np.concatenate([np.zeros(n0, dtype=int), np.ones(n_samples - n0, dtype=int)])
+    return _shuffled(rng, X, y)
 
 
-# --------------------------------------------------------------------------- loss and gradient
-
-def mse_loss(theta, X, y):
-    r"""Half the mean squared error :math:`\frac{1}{2m}\sum_i (x_i^\top\theta - y_i)^2`."""
-    X, y = check_data(X, y)
-    theta = _theta("theta", theta, X.shape[1])
-    with np.errstate(over="ignore", invalid="ignore"):
-        residual = X @ theta - y
-        return float(_finite_result("loss", 0.5 * np.mean(residual * residual)))
+def _check_points(X, name, value):
+    if not np.isfinite(X).all():
+        raise ValueError(f"{name} is too large ({value:g}): the points overflow float64")
 
 
-def mse_gradient(theta, X, y, divide_by=None):
-    r"""The gradient :math:`X^\top (X\theta - y) / d` of the batch ``(X, y)``.
+def make_spirals(n_samples=300, n_classes=2, turns=1.0, noise=0.1, seed=0):
+    """Interleaved spiral arms, one per class: ``X`` of shape (n_samples, 2), labels in 0..n_classes-1.
 
-    ``divide_by`` is ``d``: ``None`` (default) divides by the number of rows of ``X`` - the true
-    gradient of :func:`mse_loss` on this batch. A number, e.g. the size of the whole data set,
-    gives the seed article's mini-batch gradient, which is ``len(y) / divide_by`` times smaller.
+    A point at radius r in [0.05, 1] of arm k sits at angle ``2 pi (turns r + k / n_classes)``;
+    Gaussian noise of size ``noise`` is added to both coordinates. Drawn from
+    ``np.random.default_rng(seed)``.
     """
-    X, y = check_data(X, y)
-    theta = _theta("theta", theta, X.shape[1])
-    d = X.shape[0] if divide_by is None else _validate.positive("divide_by", divide_by)
+    n_samples = _validate.count("n_samples", n_samples, minimum=2, maximum=MAX_POINTS)
+    n_classes = _validate.count("n_classes", n_classes, minimum=2)
+    if n_samples < n_classes:
+        raise ValueError(f"n_samples must be >= n_classes ({n_classes}), got {n_samples}")
+    turns = _validate.positive("turns", turns)
+    if turns > 1e6:
+        raise ValueError(f"turns must be at most 1e6 (more cannot be drawn or learned), got {turns:g}")
+    noise = _validate.nonnegative("noise", noise)
+    seed = _validate.count("seed", seed)
+    rng = np.random.default_rng(seed)
+    y = np.arange(n_samples) % n_classes
+    r = rng.uniform(0.05, 1.0, n_samples)
+    angle = 2 * np.pi * (turns * r + y / n_classes)
+    X = np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
     with np.errstate(over="ignore", invalid="ignore"):
-        return _finite_result("gradient", X.T @ (X @ theta - y) / d)
+        X = X + noise * rng.standard_normal((n_samples, 2))
+    _check_points(X, "noise", noise)
+    return _shuffled(rng, X, y)
+
+
+def train_test_split(X, y, test_fraction=0.25, seed=0):
+    """Split ``(X, y)`` at random into ``(X_train, y_train, X_test, y_test)``."""
+    X, y = _validate.samples(X, y, classes=True, max_rows=MAX_POINTS)
+    test_fraction = _validate.positive("test_fraction", test_fraction)
+    if test_fraction >= 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    n_test = int(round(test_fraction * len(y)))
+    if not 1 <= n_test < len(y):
+        raise ValueError(f"test_fraction={test_fraction} leaves {n_test} of {len(y)} samples for testing: "
+                         "both parts need at least one sample")
+    order = np.random.default_rng(_validate.count("seed", seed)).permutation(len(y))
+    test, train_ = order[:n_test], order[n_test:]
+    return X[train_], y[train_], X[test], y[test]
+
 
 
 # --------------------------------------------------------------------------- mini-batches
@@ -133,8 +136,8 @@ class MiniBatches:
 
     ``last_batch`` says what happens when ``batch_size`` does not divide ``n``:
     ``"keep"`` makes a smaller last batch (every point is used once per epoch);
-    ``"drop"`` leaves the ``n % batch_size`` points of that epoch's shuffle out (as the seed
-    article does; a different set each epoch). With ``shuffle=False`` the order is 0..n-1.
+    ``"drop"`` leaves the ``n % batch_size`` points of that epoch's shuffle out (a different set
+    each epoch). With ``shuffle=False`` the order is 0..n-1.
     """
 
     def __init__(self, n, batch_size, seed=0, shuffle=True, last_batch="keep"):
@@ -161,10 +164,10 @@ def minibatches(X, y, batch_size, epochs=1, seed=0, shuffle=True, last_batch="ke
     """An iterator of ``(epoch, X_batch, y_batch)`` over ``epochs`` epochs of shuffled mini-batches.
 
     See :class:`MiniBatches`; the arguments are checked at the call, before the first batch.
-    ``epochs`` is at most ``MAX_STEPS``.
+    ``epochs`` is at most ``MAX_EPOCHS``.
     """
-    X, y = check_data(X, y)
-    epochs = _validate.count("epochs", epochs, minimum=1, maximum=MAX_STEPS)
+    X, y = _validate.samples(X, y, max_rows=MAX_POINTS)
+    epochs = _validate.count("epochs", epochs, minimum=1, maximum=MAX_EPOCHS)
     batches = MiniBatches(len(y), batch_size, seed=seed, shuffle=shuffle, last_batch=last_batch)
     return ((epoch, X[idx], y[idx]) for epoch in range(epochs) for idx in batches.epoch())
 
@@ -179,231 +182,13 @@ def check_batch_size(batch_size, n):
     return batch_size
 
 
-def _losses(losses):
-    """The epoch losses given to a stopping rule, as a 1-D float array (empty allowed)."""
-    if isinstance(losses, (list, tuple, np.ndarray)) and len(losses) == 0:
-        return np.zeros(0)
-    return _validate.finite_array("losses", losses, ndim=1)
+# The regression functions lived here before they got their own module; these names still work.
+_MOVED_TO_REGRESSION = ("GRADIENT_SCALES", "FitResult", "LossChange", "Patience", "SmoothedLossChange",
+                        "check_data", "fit", "least_squares", "mse_gradient", "mse_loss")
 
 
-# --------------------------------------------------------------------------- stopping rules
-
-class LossChange:
-    """Stop when the epoch loss changes by less than ``tol`` from one epoch to the next (the seed article's rule).
-
-    On noisy mini-batch losses two neighbouring epochs can agree by chance, so this rule
-    fires at a random moment.
-    """
-
-    def __init__(self, tol=1e-3):
-        self.tol = _validate.positive("tol", tol)
-
-    def __call__(self, losses):
-        losses = _losses(losses)
-        return len(losses) > 1 and bool(abs(losses[-1] - losses[-2]) < self.tol)
-
-    def __repr__(self):
-        return f"LossChange(tol={self.tol!r})"
-
-
-class Patience:
-    """Stop when the best epoch loss has not improved by more than ``min_delta`` for ``patience`` epochs.
-
-    One lucky epoch cannot stop the run: it must fail to improve ``patience`` times in a row.
-    """
-
-    def __init__(self, patience=10, min_delta=1e-3):
-        self.patience = _validate.count("patience", patience, minimum=1, maximum=MAX_STEPS)
-        self.min_delta = _validate.nonnegative("min_delta", min_delta)
-
-    def __call__(self, losses):
-        losses = _losses(losses)
-        if len(losses) <= self.patience:
-            return False
-        best_before = np.min(losses[:-self.patience])
-        return bool(np.min(losses[-self.patience:]) > best_before - self.min_delta)
-
-    def __repr__(self):
-        return f"Patience(patience={self.patience!r}, min_delta={self.min_delta!r})"
-
-
-class SmoothedLossChange:
-    """Stop when an exponential moving average of the epoch loss (factor ``beta``) changes by less than ``tol``.
-
-    Averaging removes most of the epoch-to-epoch noise before the seed's comparison is made;
-    the average starts at the first epoch's loss.
-    """
-
-    def __init__(self, tol=1e-3, beta=0.8):
-        self.tol = _validate.positive("tol", tol)
-        self.beta = _validate.decay_rate("beta", beta)
-
-    def smooth(self, losses):
-        """The moving average after each epoch."""
-        out, avg = [], None
-        for loss in _losses(losses):
-            avg = loss if avg is None else self.beta * avg + (1 - self.beta) * loss
-            out.append(avg)
-        return np.array(out)
-
-    def __call__(self, losses):
-        losses = _losses(losses)
-        if len(losses) < 2:
-            return False
-        smooth = self.smooth(losses)
-        return bool(abs(smooth[-1] - smooth[-2]) < self.tol)
-
-    def __repr__(self):
-        return f"SmoothedLossChange(tol={self.tol!r}, beta={self.beta!r})"
-
-
-# --------------------------------------------------------------------------- training loop
-
-@dataclass
-class FitResult:
-    """The history of one :func:`fit`.
-
-    ``thetas`` has one row per update plus the start (``thetas[k + 1] = thetas[k] - update k``);
-    ``batch_losses[k]`` is the loss of the batch used by update k, measured before it;
-    ``epoch_losses[e]`` is the mean of epoch e's batch losses (the seed article's curve);
-    ``data_losses[e]`` is the loss on all the data at the end of epoch e (``start_loss`` is the one
-    at the start); ``epoch_ends[e]`` is the row of ``thetas`` reached after epoch e.
-    ``effective_lrs[k]`` is the optimizer's effective learning rate after update k (see
-    ``Optimizer.effective_lr``), one column per entry of theta.
-    ``status``: ``"max_steps"`` (all epochs run), ``"stopped"`` (the stopping rule fired: the rule
-    saw the loss settle, which does not mean theta reached the minimum) or ``"diverged"`` (a
-    non-finite value, a coordinate beyond ``DIVERGENCE_LIMIT`` or a gradient too large for the rule
-    to square, e.g. from data around 1e200; the failing step is not recorded).
-    """
-
-    thetas: np.ndarray
-    batch_losses: np.ndarray
-    epoch_losses: np.ndarray
-    data_losses: np.ndarray
-    start_loss: float
-    epoch_ends: np.ndarray
-    effective_lrs: np.ndarray
-    status: str
-    label: str
-    optimizer: str
-
-    @property
-    def theta(self):
-        """The parameters reached."""
-        return self.thetas[-1]
-
-    @property
-    def steps(self):
-        """Updates taken."""
-        return len(self.thetas) - 1
-
-    @property
-    def epochs(self):
-        """Epochs completed (the stop epoch when the rule fired)."""
-        return len(self.epoch_losses)
-
-    def __repr__(self):
-        return (f"FitResult(label={self.label!r}, epochs={self.epochs}, steps={self.steps}, "
-                f"status={self.status!r}, theta={np.array2string(self.theta, precision=4)})")
-
-
-def fit(optimizer, X, y, epochs=100, batch_size=None, theta0=None, seed=0, shuffle=True,
-        last_batch="keep", gradient_scale="batch", stop=None, label=None):
-    """Fit ``theta`` to minimise :func:`mse_loss` with ``optimizer``; return a :class:`FitResult`.
-
-    - ``batch_size=None`` uses all the data in every step (full batch: one step per epoch);
-      otherwise shuffled mini-batches from :class:`MiniBatches` (``seed``, ``shuffle``, ``last_batch``).
-    - ``gradient_scale``: ``"batch"`` divides each batch gradient by the batch size,
-      ``"data"`` by the whole data size m (the seed article's mini-batch code).
-    - ``stop``: ``None`` (run every epoch) or a rule called with the list of epoch losses after each
-      epoch, e.g. :class:`LossChange`, :class:`Patience`, :class:`SmoothedLossChange`; when it
-      returns True the fit ends with status ``"stopped"``.
-    - ``theta0`` defaults to zeros. Divergence stops the fit with status ``"diverged"``, without
-      overflow warnings, as :func:`rmsprop_lib.run.minimize` does.
-    - ``epochs`` times the batches per epoch is at most ``MAX_STEPS`` updates.
-    """
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an optimizer such as RMSProp(lr=0.1), got {type(optimizer).__name__}")
-    X, y = check_data(X, y)
-    m, d = X.shape
-    epochs = _validate.count("epochs", epochs, minimum=1, maximum=MAX_STEPS)
-    theta = np.zeros(d) if theta0 is None else _theta("theta0", theta0, d)
-    gradient_scale = _validate.choice("gradient_scale", gradient_scale, GRADIENT_SCALES)
-    if stop is not None and not callable(stop):
-        raise TypeError(f"stop must be None or a stopping rule such as LossChange(1e-3), got {_validate.show(stop)}")
-    if label is not None and (isinstance(label, bool) or not isinstance(label, (str, numbers.Number))):
-        raise TypeError(f"label must be a string (or a number), got {type(label).__name__} {_validate.show(label)}")
-    if batch_size is None:  # full batch; the mini-batch options are still checked
-        _validate.count("seed", seed)
-        _validate.flag("shuffle", shuffle)
-        _validate.choice("last_batch", last_batch, LAST_BATCH_OPTIONS)
-        batches, per_epoch = None, 1
-    else:
-        batches = MiniBatches(m, batch_size, seed=seed, shuffle=shuffle, last_batch=last_batch)
-        per_epoch = len(batches)
-    total = epochs * per_epoch
-    if total > MAX_STEPS:
-        raise ValueError(f"epochs must be at most {MAX_STEPS // per_epoch:,} here: {epochs:,} epochs of "
-                         f"{per_epoch} batches would take {total:,} updates (at most {MAX_STEPS:,})")
-    _check_history(total, 2 * d + 1, name="epochs")
-
-    state = optimizer._init(theta.shape)
-    thetas, lrs, batch_losses = np.empty((total + 1, d)), np.empty((total, d)), np.empty(total)
-    thetas[0] = theta
-    epoch_losses, data_losses, epoch_ends = [], [], []
-    status, k = "max_steps", 0  # k: updates taken
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        start_loss = _loss(theta, X, y)
-        for _ in range(epochs):
-            losses_this_epoch = []
-            for idx in ([slice(None)] if batches is None else batches.epoch()):
-                Xb, yb = X[idx], y[idx]
-                residual = Xb @ theta - yb
-                batch_loss = float(residual @ residual) / (2 * len(yb))
-                if not np.isfinite(batch_loss):
-                    status = "diverged"
-                    break
-                grad = Xb.T @ residual / (len(yb) if gradient_scale == "batch" else m)
-                if not optimizer._usable(grad):  # not finite, or too large to square
-                    status = "diverged"
-                    break
-                update, state = optimizer._step(grad, state)
-                theta_new = theta - update
-                if not np.abs(theta_new).max() <= DIVERGENCE_LIMIT:  # also catches NaN
-                    status = "diverged"
-                    break
-                theta = theta_new
-                batch_losses[k] = batch_loss
-                lrs[k] = optimizer._effective_lr(state)
-                k += 1
-                thetas[k] = theta
-                losses_this_epoch.append(batch_loss)
-            if status == "diverged":
-                break
-            epoch_losses.append(sum(losses_this_epoch) / len(losses_this_epoch))
-            data_losses.append(_loss(theta, X, y))
-            epoch_ends.append(k)
-            if stop is not None and _stops(stop, epoch_losses):
-                status = "stopped"
-                break
-
-    return FitResult(
-        thetas=thetas[:k + 1].copy(), batch_losses=batch_losses[:k].copy(),
-        epoch_losses=np.array(epoch_losses, dtype=float), data_losses=np.array(data_losses, dtype=float),
-        start_loss=start_loss, epoch_ends=np.array(epoch_ends, dtype=int),
-        effective_lrs=lrs[:k].copy(), status=status,
-        label=optimizer.name if label is None else str(label), optimizer=optimizer.name,
-    )
-
-
-def _stops(stop, epoch_losses):
-    """The stopping rule's answer for the epoch losses so far, checked to be True or False."""
-    answer = stop(list(epoch_losses))
-    if not isinstance(answer, (bool, np.bool_)):
-        raise TypeError(f"stop must return True or False, got {_validate.show(answer)} from {_validate.show(stop)}")
-    return bool(answer)
-
-
-def _loss(theta, X, y):
-    residual = X @ theta - y
-    return float(residual @ residual) / (2 * len(y))
+def __getattr__(name):
+    if name in _MOVED_TO_REGRESSION:
+        from . import regression
+        return getattr(regression, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

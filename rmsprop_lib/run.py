@@ -1,6 +1,6 @@
 """The one training loop of the package, and what a run keeps.
 
-Every run goes through ``descend``: ``minimize`` (a test function), ``follow`` (a fixed sequence of
+Every run goes through ``_descend``: ``minimize`` (a test function), ``follow`` (a fixed sequence of
 gradients), ``regression.fit`` (linear regression, mini-batches) and ``training.train`` (the
 network). So every run stops the same way on divergence and reports it in the same words.
 """
@@ -87,7 +87,7 @@ class History:
         state = self.rule._init(self.grads.shape[1:])
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for g in self.grads:
-                _, state = self.rule._step(g, state)
+                _, state = self.rule._update(g, state)
                 yield state
 
     @cached_property
@@ -156,8 +156,8 @@ class Trace(History):
 # --------------------------------------------------------------------------- the loop
 
 
-class Run(NamedTuple):
-    """What ``descend`` hands back to the function that called it."""
+class _Run(NamedTuple):
+    """What ``_descend`` hands back to the function that called it."""
 
     status: str  #: see History; for a stack of runs, the status of the whole stack
     steps: int  #: updates taken
@@ -175,9 +175,9 @@ def _within(a, limit, rows):
     return ok.reshape(len(a), -1).all(axis=1) if rows else bool(ok.all())
 
 
-def descend(rule, x, steps, gradient, value=None, tol=None, rows=False, keep=("xs", "grads", "updates"),
+def _descend(rule, x, steps, gradient, value=None, tol=None, rows=False, keep=("xs", "grads", "updates"),
             checkpoint=None, number=float, source="the objective"):
-    """Take up to ``steps`` updates ``x <- x - update`` of the optimizer ``rule`` from ``x``; return a ``Run``.
+    """Take up to ``steps`` updates ``x <- x - update`` of the optimizer ``rule`` from ``x``; return a ``_Run``.
 
     - ``value(x)`` is called at the start and at every point reached, before ``gradient(x)`` at
       that point (so a mini-batch problem draws its next batch in ``value``). ``value=None``: no
@@ -200,7 +200,7 @@ def descend(rule, x, steps, gradient, value=None, tol=None, rows=False, keep=("x
     updates = np.empty((steps,) + shape) if keep_u else None
     alive = np.ones(shape[0], dtype=bool) if rows else None
     ended = np.full(shape[0], steps) if rows else None
-    step = rule._step  # the rule's unchecked update (the loop has checked g)
+    step = rule._update  # the rule's unchecked update (the loop has checked g)
     state = rule._init(shape)
     vector = x.ndim == 1 and x.size <= 10_000  # its .dot is the fastest squared norm
     # A NaN or inf in the gradient shows in x_new for rules that do not square it; check it when the rule
@@ -292,7 +292,7 @@ def descend(rule, x, steps, gradient, value=None, tol=None, rows=False, keep=("x
     def trim(array, n):
         return array if array is None or n == len(array) else array[:n].copy()  # a copy frees the unused rows
 
-    return Run(status, k, x, trim(xs, k + 1), trim(fs, k + 1), trim(grads, k), trim(updates, k), ended)
+    return _Run(status, k, x, trim(xs, k + 1), trim(fs, k + 1), trim(grads, k), trim(updates, k), ended)
 
 
 # --------------------------------------------------------------------------- minimize and follow
@@ -340,7 +340,7 @@ def minimize(objective, optimizer, x0=None, steps=100, tol=None, label=None):
     objective.reset()
     rule = copy.copy(optimizer)  # the trace recomputes states from it: later changes must not matter
     try:
-        run = descend(rule, x, steps, objective.gradient, objective.f, tol=tol, keep=("xs", "fs", "grads", "updates"),
+        run = _descend(rule, x, steps, objective.gradient, objective.f, tol=tol, keep=("xs", "fs", "grads", "updates"),
                       number=_number_from(objective), source=f"objective {objective.name!r}")
     except ValueError as exc:
         if "read-only" in str(exc):
@@ -371,6 +371,6 @@ def follow(optimizer, grads, x0=None, label=None):
     _check_history(len(grads), 3 * x.size)
     rule = copy.copy(optimizer)
     feed = iter(grads)
-    run = descend(rule, x, len(grads), lambda x: next(feed), keep=("xs", "grads", "updates"), source="grads")
+    run = _descend(rule, x, len(grads), lambda x: next(feed), keep=("xs", "grads", "updates"), source="grads")
     return Trace(xs=run.xs, fs=None, grads=run.grads, updates=run.updates, status=run.status,
                  label=optimizer.name if label is None else str(label), optimizer=optimizer.name, rule=rule)

@@ -1,13 +1,14 @@
-"""Tests of rmsprop_lib.data: the regression data, its loss and gradient, mini-batches and fit."""
+"""Tests of rmsprop_lib.data (data sets, mini-batches) and rmsprop_lib.regression (loss, gradient, fit)."""
 import warnings
 
 import numpy as np
 import pytest
 
 from rmsprop_lib import Adam, GradientDescent, Momentum, RMSProp
-from rmsprop_lib.data import (FitResult, LossChange, MiniBatches, Patience, SmoothedLossChange, check_data, fit,
-                              least_squares, make_linear_data, minibatches, mse_gradient, mse_loss)
-from rmsprop_lib.run import DIVERGENCE_LIMIT
+from rmsprop_lib.data import MiniBatches, make_linear_data, make_moons, make_spirals, minibatches, train_test_split
+from rmsprop_lib.regression import (FitResult, LossChange, Patience, SmoothedLossChange, check_data, fit,
+                                    least_squares, mse_gradient, mse_loss)
+from rmsprop_lib.run import DIVERGENCE_LIMIT, History
 
 
 # --------------------------------------------------------------------------- data
@@ -61,6 +62,49 @@ def test_noise_has_the_requested_size():
 def test_make_linear_data_bad_input(kwargs, error, words):
     with pytest.raises(error, match=words):
         make_linear_data(**kwargs)
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(120, noise=0.2, seed=3)
+
+def test_moons_without_noise_lie_on_the_two_arcs():
+    X, y = make_moons(101, noise=0.0, seed=1)
+    assert X.shape == (101, 2) and y.shape == (101,)
+    assert np.sum(y == 0) == 50 and np.sum(y == 1) == 51
+    upper, lower = X[y == 0], X[y == 1]
+    np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0, atol=1e-12)
+    assert np.all(upper[:, 1] >= 0)
+    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0, atol=1e-12)
+    assert np.all(lower[:, 1] <= 0.5)
+
+
+def test_spirals_without_noise_follow_their_arms():
+    X, y = make_spirals(90, n_classes=3, turns=1.5, noise=0.0, seed=2)
+    assert sorted(np.bincount(y)) == [30, 30, 30]
+    r = np.hypot(X[:, 0], X[:, 1])
+    assert np.all((r >= 0.05) & (r <= 1.0))
+    # the angle of a point at radius r on arm k is 2 pi (1.5 r + k / 3), up to whole turns
+    expected = 2 * np.pi * (1.5 * r + y / 3)
+    np.testing.assert_allclose(np.cos(expected) * r, X[:, 0], atol=1e-12)
+    np.testing.assert_allclose(np.sin(expected) * r, X[:, 1], atol=1e-12)
+
+
+def test_data_is_reproducible_and_depends_on_the_seed():
+    a, b, c = make_moons(50, seed=7), make_moons(50, seed=7), make_moons(50, seed=8)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert not np.array_equal(a[0], c[0])
+    s1, s2 = make_spirals(60, seed=4), make_spirals(60, seed=4)
+    np.testing.assert_array_equal(s1[0], s2[0])
+
+
+def test_train_test_split_partitions_the_rows(moons):
+    X, y = moons
+    Xtr, ytr, Xte, yte = train_test_split(X, y, test_fraction=0.25, seed=0)
+    assert len(yte) == 30 and len(ytr) == 90
+    rows = {tuple(r) for r in np.vstack([Xtr, Xte])}
+    assert rows == {tuple(r) for r in X}
 
 
 # --------------------------------------------------------------------------- loss, gradient, least squares
@@ -269,8 +313,8 @@ def test_full_batch_gradient_descent_matches_a_hand_loop():
     assert result.thetas.shape == (26, 2)
 
 
-def test_seed_style_rmsprop_with_eps_inside_the_root():
-    # The seed article's full-batch loop: s = rho s + (1 - rho) g^2; theta -= eta g / sqrt(s + eps).
+def test_full_batch_rmsprop_with_eps_inside_the_root_matches_a_hand_loop():
+    # RMSProp with eps inside the root, full batch: s = rho s + (1 - rho) g^2; theta -= eta g / sqrt(s + eps).
     X, y = make_linear_data(seed=0)
     theta, s = np.zeros(2), np.zeros(2)
     for _ in range(200):

@@ -1,4 +1,4 @@
-"""The small network of notebook 07: data, loss, backpropagation, training and input checks."""
+"""The small network of notebook 07: loss, backpropagation, training (rmsprop_lib.training) and input checks."""
 import itertools
 import math
 import time
@@ -8,55 +8,15 @@ import numpy as np
 import pytest
 
 from rmsprop_lib import mlp
-from rmsprop_lib.mlp import MLP, gradient_check, make_moons, make_spirals, train, train_seeds, train_test_split
+from rmsprop_lib.data import make_moons, make_spirals, train_test_split
+from rmsprop_lib.mlp import MLP, gradient_check
+from rmsprop_lib.training import train, train_seeds
 from rmsprop_lib.optimizers import AdaGrad, Adam, GradientDescent, Momentum, RMSProp
 
 
 @pytest.fixture(scope="module")
 def moons():
     return make_moons(120, noise=0.2, seed=3)
-
-
-# --------------------------------------------------------------------------- data
-
-
-def test_moons_without_noise_lie_on_the_two_arcs():
-    X, y = make_moons(101, noise=0.0, seed=1)
-    assert X.shape == (101, 2) and y.shape == (101,)
-    assert np.sum(y == 0) == 50 and np.sum(y == 1) == 51
-    upper, lower = X[y == 0], X[y == 1]
-    np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0, atol=1e-12)
-    assert np.all(upper[:, 1] >= 0)
-    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0, atol=1e-12)
-    assert np.all(lower[:, 1] <= 0.5)
-
-
-def test_spirals_without_noise_follow_their_arms():
-    X, y = make_spirals(90, n_classes=3, turns=1.5, noise=0.0, seed=2)
-    assert sorted(np.bincount(y)) == [30, 30, 30]
-    r = np.hypot(X[:, 0], X[:, 1])
-    assert np.all((r >= 0.05) & (r <= 1.0))
-    # the angle of a point at radius r on arm k is 2 pi (1.5 r + k / 3), up to whole turns
-    expected = 2 * np.pi * (1.5 * r + y / 3)
-    np.testing.assert_allclose(np.cos(expected) * r, X[:, 0], atol=1e-12)
-    np.testing.assert_allclose(np.sin(expected) * r, X[:, 1], atol=1e-12)
-
-
-def test_data_is_reproducible_and_depends_on_the_seed():
-    a, b, c = make_moons(50, seed=7), make_moons(50, seed=7), make_moons(50, seed=8)
-    np.testing.assert_array_equal(a[0], b[0])
-    np.testing.assert_array_equal(a[1], b[1])
-    assert not np.array_equal(a[0], c[0])
-    s1, s2 = make_spirals(60, seed=4), make_spirals(60, seed=4)
-    np.testing.assert_array_equal(s1[0], s2[0])
-
-
-def test_train_test_split_partitions_the_rows(moons):
-    X, y = moons
-    Xtr, ytr, Xte, yte = train_test_split(X, y, test_fraction=0.25, seed=0)
-    assert len(yte) == 30 and len(ytr) == 90
-    rows = {tuple(r) for r in np.vstack([Xtr, Xte])}
-    assert rows == {tuple(r) for r in X}
 
 
 # --------------------------------------------------------------------------- layout and loss
@@ -319,9 +279,9 @@ def test_bad_parameters_and_data(moons):
         (lambda: net.loss(params[:-1], X, y), ValueError, f"params must have shape ({net.n_params},)"),
         (lambda: net.loss(np.full(net.n_params, np.nan), X, y), ValueError, "params must contain only finite"),
         (lambda: net.loss(params, X[:, :1], y), ValueError, "X must have 2 columns"),
-        (lambda: net.loss(params, X[0], y), ValueError, "X must have shape (n_samples, n_features)"),
+        (lambda: net.loss(params, X[0], y), ValueError, "X must be a 2-D array of shape (n_samples, n_features)"),
         (lambda: net.loss(params, np.where(X > 1, np.inf, X), y), ValueError, "X must contain only finite"),
-        (lambda: net.loss(params, X, y[:-1]), ValueError, "y must have shape (120,)"),
+        (lambda: net.loss(params, X, y[:-1]), ValueError, "X and y must have the same number of rows: X has 120, y has 119"),
         (lambda: net.loss(params, X, y + 1), ValueError, "y must hold class labels in 0..1"),
         (lambda: net.loss(params, X, y + 0.5), TypeError, "whole-number class labels"),
         (lambda: net.predict_grid(params, bounds=((1, 0), (0, 1))), ValueError, "bounds must have xmin < xmax"),
@@ -379,7 +339,7 @@ def test_arrays_of_anything_but_real_numbers_are_refused_naming_the_argument(moo
     calls = {
         "params": [lambda: net.loss(bad(params), X, y), lambda: net.grad(bad(params), X, y),
                    lambda: net.forward(bad(params), X), lambda: net.predict(bad(params), X),
-                   lambda: net.check_params(bad(params)), lambda: net.layers(bad(params)),
+                   lambda: net.layers(bad(params)),
                    lambda: gradient_check(net, bad(params), X, y)]
         # params=None is train's default (model.init(seed)), so None is not a bad value there
         + ([] if kind == "None" else [lambda: train(net, Adam(lr=0.1), X, y, params=bad(params), steps=1)]),
@@ -416,6 +376,7 @@ def test_labels_must_be_whole_numbers_of_the_right_range(moons):
     net = MLP(hidden=(3,))
     params = net.init(0)
     assert net.loss(params, X, y.astype(float)) == net.loss(params, X, y)  # 0.0 and 1.0 are labels too
+    assert net.loss(params, X, y[:, None]) == net.loss(params, X, y)  # as for regression targets, a column is accepted
     for labels, error, words in [(y + 0.5, TypeError, "y must hold whole-number class labels"),
                                  (np.where(y == 1, np.nan, 0.0), TypeError, "y must hold whole-number class labels"),
                                  (np.where(y == 1, 1e300, 0.0), ValueError, "y must hold class labels in 0..1"),
@@ -486,8 +447,8 @@ def test_other_wrong_arguments_name_themselves(moons):
         (lambda: make_moons(noise=1 + 0j), TypeError, "noise must be a real number"),
         (lambda: make_moons(n_samples="100"), TypeError, "n_samples must be a whole number"),
         (lambda: train_test_split(X, y, test_fraction="0.5"), TypeError, "test_fraction must be a real number"),
-        (lambda: net.loss(net.init(0), X[:, :, None], y), ValueError, "X must have shape (n_samples, n_features)"),
-        (lambda: net.loss(net.init(0), X, y[:, None]), ValueError, "y must have shape (120,)"),
+        (lambda: net.loss(net.init(0), X[:, :, None], y), ValueError, "X must be a 2-D array of shape (n_samples, n_features)"),
+        (lambda: net.loss(net.init(0), X, y[:, None, None]), ValueError, "y must be a 1-D array (or one column)"),
     ]
     for call, error, words in cases:
         with pytest.raises(error) as info:

@@ -267,15 +267,6 @@ def test_states_and_effective_lrs_are_those_of_the_run():
     assert gd.states == GradientDescentState(shape=(2,))
 
 
-def test_changing_the_optimizer_after_the_run_does_not_change_the_trace():
-    opt = RMSProp(0.1)
-    trace = minimize(bowl, opt, steps=10)
-    opt.lr = 5.0
-    opt.rho = 0.0
-    again = minimize(bowl, RMSProp(0.1), steps=10)
-    np.testing.assert_array_equal(trace.effective_lrs, again.effective_lrs)
-
-
 def test_the_history_costs_at_most_four_times_its_arrays():
     # DESIGN.md's budget. Before, every step kept its state object: 10^6 steps cost 745 MB.
     steps = 20_000
