@@ -4,10 +4,10 @@ import time
 import numpy as np
 
 from ..objectives import get_objective
-from .draw import draw, new_figure
+from .draw import draw, new_figure, step_axis_end
 from .render import FastRenderer
-from .settings import (CONTROLS, LANDSCAPES, LR_RANGE, OPTIMIZER_NAMES, PlaygroundSettings, control_label,
-                       run_one, split_landscape)
+from .settings import (CONTROLS, LANDSCAPES, LR_RANGE, MAX_STEPS, OPTIMIZER_NAMES, PlaygroundSettings,
+                       control_label, first_updates, run_one, split_landscape)
 
 #: How many sliders a row of the widget holds.
 PER_ROW = 3
@@ -262,14 +262,17 @@ class Playground:
 
     # -- computing and drawing -------------------------------------------------------------------
     def _trace(self, settings, name, objective):
-        key = (settings.landscape, settings.noise_seed, settings.start, settings.steps, name,
+        """The run of ``name``: cut from a kept run with the same settings and at least as many
+        steps, or run anew up to where the step axis ends (so nearby step counts are cuts too)."""
+        key = (settings.landscape, settings.noise_seed, settings.start, name,
                tuple(sorted(settings.hyperparameters(name).items())))
-        trace = self._cache.get(key)
-        if trace is None:
+        run = self._cache.get(key)
+        if run is None or (run.steps < settings.steps and run.status != "diverged"):
             if len(self._cache) >= 256:
                 self._cache.clear()
-            trace = self._cache[key] = run_one(settings, name, objective)
-        return trace
+            longer = settings.replace(steps=min(MAX_STEPS, step_axis_end(settings.steps)))
+            run = self._cache[key] = run_one(longer, name, objective)
+        return first_updates(run, settings.steps)
 
     def _show(self, settings):
         """Run, draw and show ``settings`` (already on the controls)."""

@@ -35,6 +35,18 @@ def _status_label(trace):
     return f"{trace.label} (diverged)" if trace.status == "diverged" else trace.label
 
 
+#: Where the step axes may end: one of these times a power of ten.
+_AXIS_ENDS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+
+
+def step_axis_end(steps):
+    """Where the loss and effective-lr panels' step axis ends: ``steps`` rounded up to 1, 1.2, 1.5,
+    2, 2.5, 3, 4, 5, 6 or 8 times a power of ten (300 -> 300, 310 -> 400). Redrawing an axis is the
+    slowest part of an update, so a small move of the steps slider leaves the axes as they are."""
+    power = 10 ** int(np.floor(np.log10(steps)))
+    return next(round(n * power) for n in _AXIS_ENDS if round(n * power) >= steps)
+
+
 #: How many figure legends ``draw`` keeps per figure (hidden, ready to be shown again).
 MAX_LEGENDS = 32
 
@@ -86,6 +98,21 @@ def _decades(values, fallback=(1e-3, 1e3)):
     if high <= low:
         low, high = low / 10, high * 10
     return float(low), float(high)
+
+
+def _title(ax, text):
+    """Give ``ax`` the title ``text``, unless it has it already (setting a title costs a few ms)."""
+    if ax.get_title() != text:
+        # y=1.0 is where matplotlib puts a title anyway; saying so spares it a search for ticks on top.
+        ax.set_title(text, fontsize="medium", y=1.0)
+
+
+def _limits(ax, x=None, y=None):
+    """Set the axis limits of ``ax`` that differ from ``x`` and ``y`` (pairs, or None to leave one as it is)."""
+    if x is not None and ax.get_xlim() != tuple(x):
+        ax.set_xlim(*x)
+    if y is not None and ax.get_ylim() != tuple(y):
+        ax.set_ylim(*y)
 
 
 def _show(line, x, y):
@@ -186,8 +213,7 @@ def draw(traces, settings, axes):
         _show_landscape(state, ax_path, objective, base)
     start = settings.start_point()
     state["start"].set_data([start[0]], [start[1]])
-    # y=1.0 is where matplotlib puts a title anyway; saying so spares it a search for ticks on top.
-    ax_path.set_title(_landscape_title(settings, objective), fontsize="medium", y=1.0)
+    _title(ax_path, _landscape_title(settings, objective))
 
     if state["names"] != tuple(t.optimizer for t in traces):
         _new_lines(state, traces, ax_path, ax_loss, ax_lr)
@@ -203,25 +229,27 @@ def draw(traces, settings, axes):
             _show(lr_lines[2 * i + j], np.arange(1, len(lrs) + 1), lrs[:, j])
             lr_lines[2 * i + j].set_label(f"{trace.label}, {'xy'[j]}")
 
-    steps = max([t.steps for t in traces] + [settings.steps, 1])
+    steps = step_axis_end(max([t.steps for t in traces] + [settings.steps, 1]))
     for ax in (ax_loss, ax_lr):
         if ax.get_yscale() != "log":
             ax.set_yscale("log")
         # Minor ticks on a log axis spanning many decades add clutter, and a quarter of the drawing time.
         if not isinstance(ax.yaxis.get_minor_locator(), NullLocator):
             ax.yaxis.set_minor_locator(NullLocator())
-        ax.set_xlim(0, steps)
-        ax.set_xlabel("step")
+        _limits(ax, x=(0, steps))
+        if ax.get_xlabel() != "step":
+            ax.set_xlabel("step")
     if traces:
         # A diverging run's loss grows without bound: show at most 2 decades above the start.
         gaps = np.concatenate([t.fs - floor_value for t in traces])
         start_gap = max(float(t.fs[0] - floor_value) for t in traces)
-        ax_loss.set_ylim(*_decades(gaps[gaps <= max(start_gap, LOSS_FLOOR) * 100]))
-        ax_lr.set_ylim(*_decades(np.concatenate([_effective_lrs(t).ravel() for t in traces])))
-    ax_loss.set_ylabel("f(x) - f*")
-    ax_lr.set_ylabel("effective learning rate")
-    ax_loss.set_title("loss gap (log scale)", fontsize="medium", y=1.0)
-    ax_lr.set_title("effective learning rate (log scale; solid x, dashed y)", fontsize="medium", y=1.0)
+        _limits(ax_loss, y=_decades(gaps[gaps <= max(start_gap, LOSS_FLOOR) * 100]))
+        _limits(ax_lr, y=_decades(np.concatenate([_effective_lrs(t).ravel() for t in traces])))
+    for ax, ylabel, title in ((ax_loss, "f(x) - f*", "loss gap (log scale)"),
+                              (ax_lr, "effective learning rate", "effective learning rate (log scale; solid x, dashed y)")):
+        if ax.get_ylabel() != ylabel:
+            ax.set_ylabel(ylabel)
+        _title(ax, title)
     _figure_legend(ax_path, state, paths + [state["start"]] + state["minima"])
 
     changing = paths + [state["start"]] + state["minima"] + loss_lines + lr_lines + state["texts"]

@@ -45,30 +45,7 @@ _COMMON = ("landscape", "optimizers", "lr", "start", "steps", "seed")
 
 def declared_controls(name):
     """The ``Control``s (sliders besides lr) the optimizer ``name`` declares, in its order."""
-    cls = OPTIMIZERS[name]
-    return tuple(cls.controls) if hasattr(cls, "controls") else _UNTIL_DECLARED.get(name, ())  # TEMPORARY
-
-
-# TEMPORARY, until optimizers.py declares Control/controls/label (the registry contract): the
-# playground's current sliders, written as the registry will declare them.
-@dataclasses.dataclass(frozen=True)
-class _Control:
-    name: str
-    low: float
-    high: float
-    default: float
-    log: bool = False
-    label: str = ""
-
-
-_UNTIL_DECLARED = {"Momentum": (_Control("momentum", 0.0, 0.99, 0.9, label="momentum"),),
-                   "RMSProp": (_Control("rho", 0.0, 0.999, 0.9, label="RMSProp rho"),),
-                   "Adam": (_Control("beta1", 0.0, 0.999, 0.9, label="Adam beta1"),
-                            _Control("beta2", 0.9, 0.9999, 0.999, label="Adam beta2"))}
-
-
-def _label(name):
-    return getattr(OPTIMIZERS[name], "label", name)  # TEMPORARY: OPTIMIZERS[name].label
+    return tuple(OPTIMIZERS[name].controls)
 
 
 def _collect_controls():
@@ -101,7 +78,7 @@ def control_label(name):
               for control in declared_controls(optimizer) if control.name == name}
     if len(labels) == 1:
         return labels.pop()
-    return f"{name} ({', '.join(_label(o) for o in CONTROL_USERS[name])})"
+    return f"{name} ({', '.join(OPTIMIZERS[o].label for o in CONTROL_USERS[name])})"
 
 
 def _start(value, landscape):
@@ -241,6 +218,18 @@ def run_one(settings, name, objective=None):
     """The run of the optimizer ``name`` with ``settings`` (on ``objective``, by default the settings')."""
     objective = settings.objective() if objective is None else objective
     return minimize(objective, settings.optimizer(name), settings.start_point(), steps=settings.steps)
+
+
+def first_updates(trace, steps):
+    """The run ``trace`` cut to its first ``steps`` updates: the ``Trace`` a run of ``steps`` updates
+    gives (a run does not depend on how many updates follow). A run that diverged within ``steps``
+    updates is returned whole."""
+    if trace.steps < steps or (trace.steps == steps and trace.status != "diverged"):
+        return trace
+    head = dataclasses.replace(trace, xs=trace.xs[:steps + 1], fs=trace.fs[:steps + 1], grads=trace.grads[:steps],
+                               updates=trace.updates[:steps], status="max_steps")
+    head.effective_lrs = trace.effective_lrs[:steps]  # computed once for the whole run, then cut
+    return head
 
 
 def compute(settings):
