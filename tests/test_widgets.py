@@ -817,3 +817,140 @@ def test_forget_drops_the_kept_backgrounds(pg):
     pg._renderer.forget()
     pg.set(lr=0.02)
     assert_consistent(pg, pg.settings)
+
+
+# ---------------------------------------------------------------------------------------------
+# The hyperparameter settings and sliders come from the optimizer registry
+
+
+def test_every_declared_control_is_a_setting_and_a_slider_with_its_range_and_default(pg):
+    from rmsprop_lib.optimizers import OPTIMIZERS
+
+    declared = [(name, control) for name, cls in OPTIMIZERS.items() for control in cls.controls]
+    assert {control.name for _, control in declared} == set(CONTROLS)
+    for name, control in declared:
+        slider = pg.controls[control.name]
+        assert getattr(PlaygroundSettings(), control.name) == control.default == slider.value
+        low, high = (10 ** slider.min, 10 ** slider.max) if control.log else (slider.min, slider.max)
+        assert (low, high) == pytest.approx((control.low, control.high), rel=1e-12)
+        assert slider.description == (control.label or control.name)
+        assert name in w.CONTROL_USERS[control.name]
+
+
+def test_each_optimizer_is_built_with_the_controls_it_declares():
+    from rmsprop_lib.optimizers import OPTIMIZERS
+
+    # A value for every control, each different from its default.
+    values = {name: (control.low + control.default) / 2 for name, control in CONTROLS.items()}
+    settings = PlaygroundSettings(lr=0.02, **values)
+    for name, cls in OPTIMIZERS.items():
+        optimizer = settings.optimizer(name)
+        assert optimizer.lr == 0.02
+        for control in cls.controls:
+            assert getattr(optimizer, control.name) == values[control.name] != control.default
+        assert settings.hyperparameters(name) == {"lr": 0.02, **{c.name: values[c.name] for c in cls.controls}}
+
+
+_NEW_OPTIMIZER = '''
+import json
+import matplotlib
+matplotlib.use("Agg")
+from rmsprop_lib.optimizers import OPTIMIZERS, Control
+
+class AdamW:  # what the playground needs of an optimizer it does not run: a constructor, a label, controls
+    label = "AdamW"
+    controls = OPTIMIZERS["Adam"].controls + (
+        Control("weight_decay", low=1e-4, high=0.1, default=0.01, log=True, label="AdamW weight decay"),)
+
+    def __init__(self, lr, beta1=0.9, beta2=0.999, weight_decay=0.0):
+        if not 0 < weight_decay < 1:
+            raise ValueError(f"weight_decay must be in (0, 1), got {weight_decay}")
+        self.arguments = dict(lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay)
+
+OPTIMIZERS["AdamW"] = AdamW
+EXTRA
+from rmsprop_lib.widgets import CONTROL_USERS, PlaygroundSettings, playground
+
+pg = playground(figsize=(6.0, 2.5), dpi=40)
+slider = pg.controls["weight_decay"]
+pg.controls["weight_decay"].value = 0.05
+pg.set(beta1=0.5)
+errors = []
+for call in (lambda: PlaygroundSettings(weight_decay=2.0), lambda: pg.set(weight_decay=0.5)):
+    try:
+        call()
+    except ValueError as exc:
+        errors.append(str(exc))
+print(json.dumps({
+    "checkbox": "AdamW" in pg.controls, "slider": type(slider).__name__, "min": slider.min, "max": slider.max,
+    "description": slider.description, "beta1_users": CONTROL_USERS["beta1"],
+    "adamw": pg.settings.optimizer("AdamW").arguments, "adam_beta1": pg.settings.optimizer("Adam").beta1,
+    "beta1_sliders": sum(1 for name in pg.controls if name == "beta1"), "errors": errors}))
+'''
+
+
+def _run_with_new_optimizer(checkout, extra=""):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", _NEW_OPTIMIZER.replace("EXTRA", extra)], cwd=checkout,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_an_optimizer_added_to_the_registry_gets_its_sliders_with_no_change_to_the_playground(checkout):
+    import json
+
+    result = _run_with_new_optimizer(checkout)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["checkbox"] and out["slider"] == "FloatLogSlider" and out["description"] == "AdamW weight decay"
+    assert (out["min"], out["max"]) == pytest.approx((-4.0, -1.0))
+    # The slider's value reaches the optimizer; beta1, declared by Adam and AdamW alike, is one slider for both.
+    assert out["adamw"] == {"lr": 0.05, "beta1": 0.5, "beta2": 0.999, "weight_decay": 0.05}
+    assert out["adam_beta1"] == 0.5 and out["beta1_users"] == ["Adam", "AdamW"] and out["beta1_sliders"] == 1
+    # The optimizer's own check refuses a bad value; the slider's range refuses one it would clip.
+    assert out["errors"][0] == "weight_decay must be in (0, 1), got 2.0"
+    assert out["errors"][1].startswith("weight_decay must be between 0.0001 and 0.1 in the playground")
+
+
+def test_two_optimizers_declaring_one_name_differently_are_refused_naming_both(checkout):
+    extra = ('class Other(AdamW):\n    label = "Other"\n'
+             '    controls = (Control("beta1", low=0.5, high=0.999, default=0.9),)\n'
+             'OPTIMIZERS["Other"] = Other\n')
+    result = _run_with_new_optimizer(checkout, extra)
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ValueError: Adam and Other both declare the control 'beta1'"), last
+    assert "must agree" in last
+
+
+def test_a_steps_change_cuts_the_kept_runs_and_gives_the_runs_of_those_steps(pg):
+    from rmsprop_lib.widgets.drawing import step_axis_end
+
+    kept = []
+    for steps in (310, 390, 250, 300):
+        pg.controls["steps"].value = steps
+        assert_consistent(pg, pg.settings, image=False)
+        assert pg.axes[1].get_xlim() == (0, step_axis_end(steps))
+        kept.append(list(pg._cache.values()))
+    # 310 ran each optimizer once, to 400 steps (where the axis ends); 390, 250 and 300 are cuts of those runs.
+    assert [run.steps for run in kept[0]] == [400] * 4
+    assert all(a is b for later in kept[1:] for a, b in zip(kept[0], later))
+    assert [t.steps for t in pg.traces] == [300] * 4
+    assert all(t.status == "max_steps" for t in pg.traces)
+
+
+def test_a_cut_of_a_run_that_diverged_later_has_not_diverged():
+    from rmsprop_lib.widgets.settings import first_updates
+
+    (long,) = compute(PlaygroundSettings(optimizers=["GradientDescent"], lr=0.11, steps=MAX_STEPS))
+    assert long.status == "diverged"
+    d = long.steps
+    for steps in (d - 5, d):
+        (want,) = compute(PlaygroundSettings(optimizers=["GradientDescent"], lr=0.11, steps=steps))
+        cut = first_updates(long, steps)
+        assert cut.status == want.status == "max_steps" and cut.steps == want.steps == steps
+        np.testing.assert_array_equal(cut.xs, want.xs)
+        np.testing.assert_array_equal(cut.fs, want.fs)
+        np.testing.assert_array_equal(cut.effective_lrs, want.effective_lrs)
+    assert first_updates(long, d + 1) is long

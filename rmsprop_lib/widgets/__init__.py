@@ -6,7 +6,7 @@ Four layers, one module each, so that everything except the wiring can be tested
   raise a ``ValueError``/``TypeError`` that names the setting and its allowed range); the
   hyperparameters besides lr are the controls the optimizers declare in the registry; and
   ``compute(settings)``, which runs each chosen optimizer with ``rmsprop_lib.run.minimize``;
-- ``draw``: ``draw(traces, settings, axes)`` draws the three panels (contour with every path,
+- ``drawing``: ``draw(traces, settings, axes)`` draws the three panels (contour with every path,
   loss on a log scale, effective learning rate), again and again on the same axes, keeping what
   did not change; ``new_figure`` makes the figure;
 - ``render``: ``FastRenderer`` paints only what changed; ``encode_image`` makes the JPEG;
@@ -20,7 +20,7 @@ The figure is a plain matplotlib ``Figure`` rendered into an ``ipywidgets.Image`
 the playground needs no front-end extension (no ipympl) and works with ipywidgets 7.7 and 8.
 """
 from .app import Playground, playground
-from .draw import IMAGE_PIXELS, LOSS_FLOOR, MAX_LEGENDS, draw, new_figure
+from .drawing import IMAGE_PIXELS, LOSS_FLOOR, MAX_LEGENDS, draw, new_figure
 from .render import FastRenderer, encode_image
 from .settings import (CONTROL_USERS, CONTROLS, LANDSCAPES, LR_RANGE, MAX_STEPS, OPTIMIZER_NAMES, SETTING_NAMES,
                        PlaygroundSettings, compute, split_landscape)

@@ -4,7 +4,7 @@ import time
 import numpy as np
 
 from ..objectives import get_objective
-from .draw import draw, new_figure, step_axis_end
+from .drawing import draw, new_figure, step_axis_end
 from .render import FastRenderer
 from .settings import (CONTROLS, LANDSCAPES, LR_RANGE, MAX_STEPS, OPTIMIZER_NAMES, PlaygroundSettings,
                        control_label, first_updates, run_one, split_landscape)
