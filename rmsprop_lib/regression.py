@@ -20,7 +20,8 @@ import numpy as np
 
 from . import _validate
 from .data import LAST_BATCH_OPTIONS, MAX_POINTS, MiniBatches
-from .run import MAX_STEPS, History, _check_history, _check_label, _check_optimizer, _descend
+from .loop import MAX_STEPS, _check_history, _descend
+from .run import History, _check_label, _check_optimizer
 
 GRADIENT_SCALES = ("batch", "data")
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from . import _validate
 from .mlp import MLP
-from .run import MAX_STEPS, History, _check_history, _check_label, _check_optimizer, _descend
+from .loop import MAX_STEPS, _check_history, _descend
+from .run import History, _check_label, _check_optimizer
 
 #: The most networks ``train_seeds`` trains together.
 MAX_SEEDS = 1000

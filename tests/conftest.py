@@ -45,3 +45,15 @@ def run_module():
         return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=cwd, capture_output=True,
                               text=True, timeout=timeout, env={**os.environ, **(env or {}), "PYTHONPATH": path})
     return run
+
+
+# --- Warnings as errors -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_warnings():
+    """Every warning raised during the test is an error (e.g. a numpy overflow a run should have caught)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield

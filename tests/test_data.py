@@ -529,3 +529,26 @@ def test_stopping_rules_check_the_losses(losses):
     for rule in (LossChange(), Patience(1), SmoothedLossChange()):
         with pytest.raises((TypeError, ValueError), match="losses"):
             rule(losses)
+
+
+def test_effective_lrs_are_those_of_the_rule_on_the_batch_gradients():
+    # RMSProp full batch: after update k, s_k = rho s_{k-1} + (1 - rho) g_k^2 and the rate is lr / (sqrt(s_k) + eps)
+    X, y = make_linear_data(n=30, seed=4)
+    result = fit(RMSProp(0.05, rho=0.8, eps=1e-6), X, y, epochs=15)
+    assert isinstance(result, History) and result.grads.shape == (15, 2)
+    theta, s = np.zeros(2), np.zeros(2)
+    for k in range(15):
+        g = X.T @ (X @ theta - y) / 30
+        np.testing.assert_allclose(result.grads[k], g, rtol=1e-13)
+        s = 0.8 * s + 0.2 * g * g
+        np.testing.assert_allclose(result.effective_lrs[k], 0.05 / (np.sqrt(s) + 1e-6), rtol=1e-12)
+        theta = theta - 0.05 * g / (np.sqrt(s) + 1e-6)
+    np.testing.assert_allclose(result.theta, theta, rtol=1e-12)
+
+
+def test_the_old_import_paths_still_work():
+    from rmsprop_lib import data, mlp, regression, training
+    assert data.fit is regression.fit and data.check_data is regression.check_data
+    assert mlp.make_moons is make_moons and mlp.train_seeds is training.train_seeds
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        data.nope

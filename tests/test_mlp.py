@@ -465,3 +465,11 @@ def test_layers_are_views_of_a_float_vector_and_of_a_checked_copy_otherwise():
     (W1_copy, _), _ = net.layers(as_list)
     np.testing.assert_array_equal(W1_copy, W1)
     assert W1_copy.dtype == np.float64 and not np.shares_memory(W1_copy, params)
+
+
+def test_a_training_result_keeps_no_gradients_and_says_so(moons):
+    X, y = moons
+    result = train(MLP(hidden=(3,)), Adam(lr=0.05), X, y, steps=5)
+    assert result.grads is None
+    with pytest.raises(AttributeError, match="keeps no gradients"):
+        result.effective_lrs

@@ -1,4 +1,4 @@
-"""Unit tests for rmsprop_lib.run.minimize and Trace."""
+"""Unit tests for rmsprop_lib.run (minimize, follow, Trace) and the loop they share (rmsprop_lib.loop)."""
 import time
 import tracemalloc
 import warnings
@@ -8,15 +8,7 @@ import pytest
 
 from rmsprop_lib.objectives import Objective, bowl, elongated_bowl, quadratic, rosenbrock, saddle, with_noise
 from rmsprop_lib.optimizers import AdaGrad, Adam, GradientDescent, GradientDescentState, Momentum, RMSProp
-from rmsprop_lib.run import DIVERGENCE_LIMIT, MAX_STEPS, Trace, minimize
-
-
-@pytest.fixture
-def no_warnings():
-    """Turn every warning into an error for the duration of the test."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+from rmsprop_lib.run import DIVERGENCE_LIMIT, MAX_STEPS, History, Trace, follow, minimize
 
 
 def test_trace_shapes_and_bookkeeping():
@@ -268,7 +260,7 @@ def test_states_and_effective_lrs_are_those_of_the_run():
 
 
 def test_the_history_costs_at_most_four_times_its_arrays():
-    # DESIGN.md's budget. Before, every step kept its state object: 10^6 steps cost 745 MB.
+    # The package's budget for a run's history (benchmarks/bench_steps.py part 2 measures it at scale).
     steps = 20_000
     tracemalloc.start()
     try:
@@ -301,3 +293,80 @@ def test_a_history_too_large_for_memory_is_refused():
 def test_bad_labels(label):
     with pytest.raises(TypeError, match="label must be a string"):
         minimize(bowl, GradientDescent(0.1), steps=2, label=label)
+
+
+# --------------------------------------------------------------------------- follow
+
+
+@pytest.mark.parametrize("opt", [GradientDescent(0.1), Momentum(0.1, momentum=0.5), AdaGrad(0.1), RMSProp(0.1),
+                                 Adam(0.1, beta1=0.8)], ids=lambda o: o.name)
+def test_follow_matches_feeding_the_gradients_by_hand(opt):
+    grads = np.random.default_rng(0).standard_normal((12, 3))
+    x0 = np.array([1.0, -2.0, 0.5])
+    trace = follow(opt, grads, x0=x0)
+    assert isinstance(trace, Trace) and isinstance(trace, History)
+    assert trace.status == "max_steps" and trace.steps == 12 and trace.fs is None and trace.objective is None
+    x, state = x0, opt.init(x0)
+    np.testing.assert_array_equal(trace.xs[0], x0)
+    for k, g in enumerate(grads):
+        update, state = opt.update(g, state)
+        x = x - update
+        np.testing.assert_array_equal(trace.updates[k], update)
+        np.testing.assert_array_equal(trace.xs[k + 1], x)
+        np.testing.assert_array_equal(trace.effective_lrs[k], opt.effective_lr(state))
+    np.testing.assert_array_equal(trace.grads, grads)
+    assert trace.label == opt.name and "Trace(" in repr(trace)
+
+
+def test_follow_on_one_coordinate_takes_a_list_of_numbers():
+    # Adam with a constant gradient 1 and bias correction: every update is lr * 1 / (1 + eps) (m_hat = v_hat = 1)
+    trace = follow(Adam(lr=0.1), [1.0] * 5)
+    assert trace.xs.shape == (6, 1) and trace.updates.shape == trace.effective_lrs.shape == (5, 1)
+    np.testing.assert_allclose(trace.updates[:, 0], 0.1 / (1 + 1e-8), rtol=1e-12)
+    np.testing.assert_allclose(trace.xs[:, 0], -0.1 / (1 + 1e-8) * np.arange(6), rtol=1e-12)
+    np.testing.assert_allclose(trace.states.m[:, 0], 1 - 0.9 ** np.arange(1, 6), rtol=1e-14)  # the raw first moment
+    np.testing.assert_array_equal(trace.states.t, np.arange(1, 6))
+
+
+def test_follow_reports_divergence_like_minimize(no_warnings):
+    # lr 1e9 and gradients 1, 2, 4, ...: x = -1e9 (1 + 2 + ... ) passes 1e10 at the fourth update (-1.5e10)
+    trace = follow(GradientDescent(1e9), 2.0 ** np.arange(10))
+    assert trace.status == "diverged" and trace.steps == 3
+    np.testing.assert_array_equal(trace.xs[:, 0], [0.0, -1e9, -3e9, -7e9])
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"grads": [1.0, np.nan]}, ValueError, "grads must contain only finite numbers"),
+    ({"grads": "ab"}, TypeError, "grads must be an array of numbers"),
+    ({"grads": [[1.0, 2.0]], "x0": [0.0]}, ValueError, r"x0 must have shape \(2,\)"),
+    ({"grads": [1.0], "label": {}}, TypeError, "label must be a string"),
+    ({"grads": [1.0], "optimizer": "adam"}, TypeError, "optimizer must be an optimizer"),
+])
+def test_follow_bad_input(kwargs, error, words):
+    kwargs = {"optimizer": Adam(0.1), **kwargs}
+    with pytest.raises(error, match=words):
+        follow(**kwargs)
+
+
+# --------------------------------------------------------------------------- what the history costs
+
+
+def test_states_are_read_into_arrays_of_their_size():
+    # Before, the stacked states were built from a list of one small array per step: about 9 times their size
+    steps = 20_000
+    trace = minimize(rosenbrock, Adam(1e-4), steps=steps)
+    tracemalloc.start()
+    try:
+        states = trace.states
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    stacked = states.m.nbytes + states.v.nbytes + states.t.nbytes
+    assert stacked == steps * (2 * 2 * 8 + 8)
+    assert peak <= 1.25 * stacked, f"peak {peak / 1e6:.2f} MB for {stacked / 1e6:.2f} MB of states"
+
+
+def test_a_run_keeps_three_arrays_of_its_size_and_its_values():
+    trace = minimize(quadratic(np.ones(5)), RMSProp(1e-3), steps=100)
+    kept = trace.xs.nbytes + trace.fs.nbytes + trace.grads.nbytes + trace.updates.nbytes
+    assert kept == (101 * 5 + 101 + 2 * 100 * 5) * 8
