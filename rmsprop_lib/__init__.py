@@ -6,8 +6,7 @@ the playground (``widgets``), exercise checkers (``checks``) and lecture figures
 """
 from .objectives import (OBJECTIVES, NoisyObjective, Objective, beale, bowl, elongated_bowl, get_objective,
                          himmelblau, quadratic, rosenbrock, saddle, with_noise)
-from .optimizers import (OPTIMIZERS, AdaGrad, AdaGradState, Adam, AdamState, GradientDescent,
-                         GradientDescentState, Momentum, MomentumState, Optimizer, RMSProp, RMSPropState)
+from .optimizers import *  # noqa: F403 - every optimizer, its state class, Optimizer, Control, OPTIMIZERS
 from .run import Trace, minimize
 
 __version__ = "0.1.0"
