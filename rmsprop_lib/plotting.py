@@ -2,14 +2,15 @@
 
 What is in here:
 
-- ``COLORS``: optimizer name -> colour, from the colour-blind-safe Okabe-Ito palette
-  (GradientDescent black, Momentum orange, AdaGrad bluish green, RMSProp blue, Adam vermillion);
-  ``FALLBACK_COLORS`` for any other label; ``color_for(trace_or_name)`` picks one.
+- ``COLORS``: optimizer name -> colour, the ``color`` each optimizer class declares (the
+  colour-blind-safe Okabe-Ito palette: GradientDescent black, Momentum orange, AdaGrad bluish
+  green, RMSProp blue, Adam vermillion); ``FALLBACK_COLORS`` for any other label;
+  ``color_for(trace_or_name)`` picks one.
 - ``plot_surface(objective, ...)``: the landscape as a 3-D surface.
 - ``plot_contour(objective, traces, ...)``: the landscape seen from above, with the paths of any
   number of runs, their start points and the known minima.
 - ``plot_loss(traces, ...)``: f (or f - f*) against the step, on a log scale.
-- ``plot_effective_lr(traces, ...)``: the per-coordinate step size of each run against the step.
+- ``plot_effective_lr(traces, ...)``: the per-coordinate effective learning rate of each run against the step.
 - ``animate(objective, traces, ...)``: the paths drawn step by step (a ``FuncAnimation``).
 
 Traces are the ``rmsprop_lib.run.Trace`` objects returned by ``minimize``. Every function takes
@@ -34,19 +35,13 @@ from matplotlib.colors import Colormap, ListedColormap, is_color_like
 
 from . import _validate
 from .objectives import MAX_GRID_SIZE, Objective
-from .optimizers import Optimizer
+from .optimizers import OPTIMIZERS, Optimizer
 from .run import Trace
 
-#: One colour per optimizer, the same in every notebook (Okabe & Ito's colour-blind-safe palette).
-COLORS = {
-    "GradientDescent": "#000000",  # black
-    "Momentum": "#E69F00",  # orange
-    "AdaGrad": "#009E73",  # bluish green
-    "RMSProp": "#0072B2",  # blue
-    "Adam": "#D55E00",  # vermillion
-}
+#: One colour per optimizer, the same in every notebook: the colour its class declares.
+COLORS = {name: cls.color for name, cls in OPTIMIZERS.items()}
 
-#: The rest of the Okabe-Ito palette, for labels that are not one of the five optimizers.
+#: The rest of the Okabe-Ito palette, for labels that are not one of the registered optimizers.
 FALLBACK_COLORS = ("#56B4E9", "#CC79A7", "#E69F00", "#009E73", "#0072B2", "#D55E00", "#000000")
 
 #: Line styles that tell apart runs drawn in the same colour, and the coordinates of one run.
@@ -65,7 +60,7 @@ MINIMUM_COLOR = "#F0E442"
 def color_for(trace_or_name):
     """The colour of an optimizer, given a ``Trace``, an optimizer object or a name.
 
-    The five optimizers of the series get their ``COLORS`` entry; any other name always gets
+    The registered optimizers get their ``COLORS`` entry; any other name always gets
     the same colour from ``FALLBACK_COLORS`` (chosen from a checksum of the name).
     """
     if isinstance(trace_or_name, Trace):

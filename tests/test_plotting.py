@@ -11,12 +11,15 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 from rmsprop_lib import plotting  # noqa: E402
 from rmsprop_lib.objectives import bowl, elongated_bowl, quadratic, rosenbrock  # noqa: E402
-from rmsprop_lib.optimizers import AdaGrad, Adam, GradientDescent, Momentum, RMSProp  # noqa: E402
+from rmsprop_lib.optimizers import OPTIMIZERS, AdaGrad, Adam, GradientDescent, RMSProp  # noqa: E402
 from rmsprop_lib.run import minimize  # noqa: E402
 
 # The Okabe-Ito palette (Okabe & Ito, "Color Universal Design"), written out independently.
 OKABE_ITO = {"#000000", "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"}
-NAMES = ["GradientDescent", "Momentum", "AdaGrad", "RMSProp", "Adam"]
+NAMES = list(OPTIMIZERS)
+
+#: Learning rates that keep each run on the bowl for 20 steps (any other optimizer: 0.1)
+LRS = {"GradientDescent": 0.1, "Momentum": 0.05, "AdaGrad": 0.5, "RMSProp": 0.1, "Adam": 0.3}
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +30,8 @@ def close_figures():
 
 @pytest.fixture
 def five_traces():
-    opts = [GradientDescent(0.1), Momentum(0.05), AdaGrad(0.5), RMSProp(0.1), Adam(0.3)]
+    """One run of every registered optimizer, in the registry's order."""
+    opts = [cls(LRS.get(name, 0.1)) for name, cls in OPTIMIZERS.items()]
     return [minimize(bowl, opt, steps=20) for opt in opts]
 
 
@@ -41,9 +45,14 @@ def ax2d():
 def test_colors_one_distinct_okabe_ito_colour_per_optimizer():
     assert set(plotting.COLORS) == set(NAMES)
     hexes = [to_hex(plotting.COLORS[n]) for n in NAMES]
-    assert len(set(hexes)) == 5
+    assert len(set(hexes)) == len(NAMES)
     assert set(hexes) <= OKABE_ITO
     assert {to_hex(c) for c in plotting.FALLBACK_COLORS} <= OKABE_ITO
+    for name, cls in OPTIMIZERS.items():
+        assert plotting.COLORS[name] == cls.color  # the registry is the one source
+    # the series' colours, as every notebook's figures show them
+    assert [to_hex(plotting.COLORS[n]) for n in ("GradientDescent", "Momentum", "AdaGrad", "RMSProp", "Adam")] == [
+        "#000000", "#e69f00", "#009e73", "#0072b2", "#d55e00"]
 
 
 def test_color_for_accepts_trace_optimizer_and_name(five_traces):
@@ -115,7 +124,7 @@ def test_contour_draws_one_line_per_trace_with_its_points_colour_and_label(five_
     ax = ax2d()
     drawn = plotting.plot_contour(bowl, five_traces, ax=ax)
     lines = drawn["trajectories"]
-    assert len(lines) == 5
+    assert len(lines) == len(NAMES)
     for line, trace in zip(lines, five_traces):
         np.testing.assert_array_equal(np.column_stack(line.get_data()), trace.xs)
         assert to_hex(line.get_color()) == to_hex(plotting.COLORS[trace.optimizer])
@@ -123,7 +132,7 @@ def test_contour_draws_one_line_per_trace_with_its_points_colour_and_label(five_
         assert line.get_marker() == "o"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "y")
     legend_texts = [t.get_text() for t in drawn["legend"].get_texts()]
-    assert legend_texts[:5] == NAMES
+    assert legend_texts[:len(NAMES)] == NAMES
     assert "start" in legend_texts and "minimum" in legend_texts
     assert drawn["contour"].axes is ax
 
@@ -242,7 +251,7 @@ def test_a_single_trace_is_accepted_without_a_list(five_traces):
 def test_loss_draws_gap_to_minimum_on_log_scale(five_traces):
     ax = ax2d()
     lines = plotting.plot_loss(five_traces, ax=ax, min_value=-2.0)
-    assert len(lines) == 5
+    assert len(lines) == len(NAMES)
     for line, trace in zip(lines, five_traces):
         x, y = line.get_data()
         np.testing.assert_array_equal(x, np.arange(len(trace.fs)))
