@@ -1,10 +1,12 @@
 """Our update rules against trajectories recorded from torch.optim 2.13.0 (float64, foreach=False).
 
 The trajectories live in tests/reference/torch_reference.json, written by
-tests/reference/make_torch_reference.py. torch is only needed to regenerate them (second test).
+tests/reference/make_torch_reference.py from its table RUNS of our optimizers (each one's
+``torch_name`` and ``torch_kwargs()`` say what torch ran). torch is only needed to regenerate them.
 
 Print the largest difference per trajectory with ``python tests/test_reference.py``.
 """
+import dataclasses
 import importlib.util
 import json
 from pathlib import Path
@@ -13,7 +15,7 @@ import numpy as np
 import pytest
 
 from rmsprop_lib.objectives import quadratic, rosenbrock
-from rmsprop_lib.optimizers import AdaGrad, Adam, Momentum, RMSProp
+from rmsprop_lib.optimizers import OPTIMIZERS, GradientDescent
 from rmsprop_lib.run import minimize
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
@@ -37,40 +39,32 @@ def load_reference():
     return json.loads(REFERENCE_FILE.read_text())
 
 
+def load_generator():
+    spec = importlib.util.spec_from_file_location("make_torch_reference", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 REFERENCE = load_reference()
+GENERATOR_MODULE = load_generator()  # imports torch only when it generates
 
 
 def run_id(run):
     return f"{run['name']}-{run['objective']}"
 
 
-def our_optimizer(optimizer, h, **overrides):
-    """The rmsprop_lib optimizer equivalent to ``torch.optim.<optimizer>(**h)``."""
-    h = dict(h)
-    # torch options we do not implement must be at their neutral values
-    assert h.pop("weight_decay") == 0.0
-    if optimizer == "SGD":
-        assert h.pop("dampening") == 0.0
-        kwargs = dict(lr=h.pop("lr"), momentum=h.pop("momentum"), nesterov=h.pop("nesterov"))
-        cls = Momentum
-    elif optimizer == "RMSprop":
-        kwargs = dict(lr=h.pop("lr"), rho=h.pop("alpha"), eps=h.pop("eps"), momentum=h.pop("momentum"),
-                      centered=h.pop("centered"))
-        cls = RMSProp
-    elif optimizer == "Adagrad":
-        assert h.pop("lr_decay") == 0.0
-        kwargs = dict(lr=h.pop("lr"), eps=h.pop("eps"), initial_accumulator=h.pop("initial_accumulator_value"))
-        cls = AdaGrad
-    elif optimizer == "Adam":
-        assert h.pop("amsgrad") is False
-        beta1, beta2 = h.pop("betas")
-        kwargs = dict(lr=h.pop("lr"), beta1=beta1, beta2=beta2, eps=h.pop("eps"))
-        cls = Adam
-    else:
-        raise AssertionError(f"no mapping for torch.optim.{optimizer}")
-    assert not h, f"unmapped torch hyperparameters: {h}"
-    kwargs.update(overrides)
-    return cls(**kwargs)
+def our_optimizer(run, **overrides):
+    """The rmsprop_lib optimizer the generator's RUNS names for this run, with ``overrides``.
+
+    It must declare exactly the torch class and arguments the JSON records: then the JSON's
+    trajectory is what torch computes for our optimizer's hyperparameters.
+    """
+    (ours,) = [pair[1 if run["objective"] == "quadratic" else 2] for pair in GENERATOR_MODULE.RUNS
+               if pair[0] == run["name"]]
+    assert ours.torch_name == run["optimizer"]
+    assert GENERATOR_MODULE.recorded(ours.torch_kwargs()) == run["hyperparameters"]
+    return dataclasses.replace(ours, **overrides)
 
 
 def our_objective(name):
@@ -81,7 +75,7 @@ def our_objective(name):
 
 
 def our_trajectory(run, **overrides):
-    trace = minimize(our_objective(run["objective"]), our_optimizer(run["optimizer"], run["hyperparameters"], **overrides),
+    trace = minimize(our_objective(run["objective"]), our_optimizer(run, **overrides),
                      x0=np.array(run["start"]), steps=run["steps"])
     return trace
 
@@ -131,13 +125,15 @@ def test_tolerance_detects_a_different_convention(name, objective, overrides):
     assert np.max(np.abs(trace.xs - np.array(run["xs"]))) > 10 * TOLERANCE
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("make_torch_reference", GENERATOR)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def test_every_registered_optimizer_has_reference_runs():
+    # GradientDescent is torch's SGD at momentum 0 (its torch_kwargs say so, test_optimizers.py),
+    # and Momentum at momentum 0 is gradient descent update for update (test_optimizers.py)
+    covered = {type(opt) for _, *pair in GENERATOR_MODULE.RUNS for opt in pair}
+    assert covered == set(OPTIMIZERS.values()) - {GradientDescent}
+    assert {run["name"] for run in REFERENCE["runs"]} == {name for name, *_ in GENERATOR_MODULE.RUNS}
 
 
+@pytest.mark.torch
 def test_regenerated_reference_matches_the_committed_file():
     torch = pytest.importorskip(
         "torch", reason="torch is not installed: the committed reference data cannot be regenerated here "
@@ -145,7 +141,7 @@ def test_regenerated_reference_matches_the_committed_file():
     version = torch.__version__.split("+")[0]
     if version != REFERENCE["torch_version"]:
         pytest.skip(f"the reference data was made with torch {REFERENCE['torch_version']}, this is torch {version}")
-    generator = load_generator()
+    generator = GENERATOR_MODULE
     fresh = generator.generate()
     # JSON round trip: floats are written with repr, so they read back to the same float64
     fresh = json.loads(generator.dumps(fresh))
