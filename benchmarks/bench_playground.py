@@ -7,9 +7,13 @@ the Agg backend and the image is encoded (JPEG) for the widget. The reference is
 All rows are measured in the same run; the table gives medians of wall-clock and CPU time (CPU
 time is what the update itself costs when other programs share the machine).
 
-A landscape change is timed two ways: the first visit of a landscape (a new playground each
-time: its contour, runs and panels are all new) and a return to a landscape shown before
-(the playground keeps each landscape's contour and the panels it has drawn).
+Every kind of control is timed: the learning rate, each hyperparameter slider the optimizers
+declare (from the registry), the start, the steps (small moves, and a jump to a new step axis),
+an optimizer checkbox, the noise seed, and the landscape. A landscape change is timed three ways:
+a return to a landscape shown before (the playground keeps each landscape's contour and the panels
+it has drawn); a first visit in a playground that has prepared it (``Playground.prepare``, which the
+playground runs by itself in Jupyter while it is left alone for a second after someone has used
+it); and a cold first visit (a new playground, nothing prepared: contour, runs and panels all new).
 
 Budget (DESIGN.md): every control change <= 100 ms median.
 
@@ -27,8 +31,9 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 
 from _machine import machine_notes  # noqa: E402  (benchmarks/_machine.py, beside this script)
+import rmsprop_lib.widgets as w  # noqa: E402
+from rmsprop_lib.widgets import CONTROLS, Playground, compute, draw, encode_image  # noqa: E402
 from rmsprop_lib.widgets import LANDSCAPES as ALL_LANDSCAPES  # noqa: E402
-from rmsprop_lib.widgets import Playground, compute, draw, encode_image  # noqa: E402
 
 BUDGET_MS = 100.0
 LANDSCAPES = ["rosenbrock", "himmelblau", "beale", "elongated_bowl"]
@@ -92,16 +97,23 @@ def main(argv=None):
     rows.append(("bare matplotlib redraw: figure.canvas.draw()", _measure(lambda i: figure.canvas.draw(), n)))
     pg.update()  # the canvas.draw() calls above painted over the playground's image
 
-    rows.append(("rho slider (reruns RMSProp only)",
-                 _measure(lambda i: setattr(pg.controls["rho"], "value", 0.80 + 0.19 * i / n), n)))
-    rows.append(("momentum slider (reruns Momentum only)",
-                 _measure(lambda i: setattr(pg.controls["momentum"], "value", 0.50 + 0.45 * i / n), n)))
+    for name, control in CONTROLS.items():  # every declared hyperparameter slider, each value new
+        low, high = control.low, control.high
+        values = np.geomspace(low, high, n) if control.log else low + (high - low) * (0.2 + 0.75 * np.arange(n) / n)
+        rows.append((f"{name} slider (reruns {', '.join(w.CONTROL_USERS[name])} only)",
+                     _measure(lambda i, name=name, values=values: setattr(pg.controls[name], "value", float(values[i])),
+                              n)))
+        pg.reset()
     half = max(6, n // 2)
     rows.append(("start x slider (reruns every optimizer)",
                  _measure(lambda i: setattr(pg.controls["start_x"], "value", -4.5 + 3.0 * i / half), half)))
     pg.reset()
-    rows.append(("steps slider (reruns every optimizer)",
+    rows.append(("steps slider, moves of 10 (200, 210, ...)",
                  _measure(lambda i: setattr(pg.controls["steps"], "value", 200 + 10 * i), half)))
+    pg.reset()
+    jumps = [610, 110, 910, 160, 460, 60, 760, 260]  # each on a new step axis, runs not kept
+    rows.append(("steps slider, jumps to a new step axis",
+                 _measure(lambda i: setattr(pg.controls["steps"], "value", jumps[i % len(jumps)]), len(jumps))))
     pg.reset()
     rows.append(("optimizer checkbox (Momentum off / on)",
                  _measure(lambda i: setattr(pg.controls["Momentum"], "value", i % 2 == 1), half)))
@@ -120,16 +132,23 @@ def main(argv=None):
     # Every landscape once, in one new playground: each change shows a landscape for the first time.
     tour = Playground()
     unseen = [name for name in ALL_LANDSCAPES if name != tour.settings.landscape]
-    rows.append((f"landscape change, first visit ({len(unseen)} landscapes, one playground)",
+    tour.prepare()  # what the playground does by itself while it is left alone in Jupyter
+    rows.append((f"landscape change, first visit, prepared ({len(unseen)} landscapes)",
                  _measure(lambda i: tour.set(landscape=unseen[i]), len(unseen))))
+    cold = Playground()
+    rows.append((f"landscape change, first visit, cold ({len(unseen)} landscapes)",
+                 _measure(lambda i: cold.set(landscape=unseen[i]), len(unseen))))
     fresh = {}
 
     def new_playground(i):
         fresh["pg"] = Playground()
 
-    rows.append(("landscape change, first visit in a new playground",
+    rows.append(("landscape change, first visit in a new playground, cold",
                  _measure(lambda i: fresh["pg"].set(landscape=LANDSCAPES[i % len(LANDSCAPES)]), few,
                           prepare=new_playground)))
+    started = time.perf_counter()
+    fresh["pg"].prepare()
+    prepare_seconds = time.perf_counter() - started
 
     update_wall, update_cpu, _ = rows[0][1]
     bare_wall = rows[4][1][0]
@@ -147,6 +166,7 @@ def main(argv=None):
              if region_renders is not None else f"{full_renders} of {n} needed a full render")
     print(f"Each timed lr update reran {reruns / n:.1f} optimizers x {settings.steps} steps; {drawn}; "
           "the rest repainted only the curves over the kept background.")
+    print(f"Preparing every landscape ahead (Playground.prepare(), in idle time): {prepare_seconds:.2f} s wall.")
     changes = [(label, wall, cpu) for label, (wall, cpu, _) in rows if not label.startswith(("  ", "bare"))]
     over = [label for label, wall, cpu in changes if wall > BUDGET_MS]
     print(f"lr update / bare redraw: {update_wall / bare_wall:.2f}x (median wall {update_wall:.1f} ms, "

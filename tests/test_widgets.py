@@ -536,6 +536,7 @@ def test_a_failure_while_drawing_restores_the_previous_figure(pg, monkeypatch):
     pg.controls["lr"].value = 0.2
     assert failures and pg.error == "drawing failed" and "drawing failed" in pg.message.value
     assert pg.controls["lr"].value == before.lr
+    assert pg.image.value == image  # the previous figure, drawn again
     assert_consistent(pg, before)
 
 
@@ -857,8 +858,8 @@ import matplotlib
 matplotlib.use("Agg")
 from rmsprop_lib.optimizers import OPTIMIZERS, Control
 
-class AdamW:  # what the playground needs of an optimizer it does not run: a constructor, a label, controls
-    label = "AdamW"
+class AdamW:  # what the package needs of an optimizer it does not run: a constructor, label, colour, controls
+    label, color = "AdamW", "#000000"
     controls = OPTIMIZERS["Adam"].controls + (
         Control("weight_decay", low=1e-4, high=0.1, default=0.01, log=True, label="AdamW weight decay"),)
 
@@ -954,3 +955,43 @@ def test_a_cut_of_a_run_that_diverged_later_has_not_diverged():
         np.testing.assert_array_equal(cut.fs, want.fs)
         np.testing.assert_array_equal(cut.effective_lrs, want.effective_lrs)
     assert first_updates(long, d + 1) is long
+
+
+# ---------------------------------------------------------------------------------------------
+# Landscapes drawn ahead: a first visit costs what a return costs
+
+
+def test_prepare_draws_every_landscape_ahead_and_leaves_the_figure_as_it_was():
+    pg = playground(figsize=(8.0, 3.0), dpi=50)
+    pg.set(lr=0.02)
+    before, image, updates = pg.settings, pg.image.value, pg.updates
+    pg.prepare()
+    assert pg.settings == before and pg.image.value == image and pg.updates == updates
+    assert_consistent(pg, before)
+    renderer = pg._renderer
+    drawn = renderer.region_renders
+    for landscape in LANDSCAPES:
+        pg.set(landscape=landscape)
+        assert_consistent(pg, pg.settings)
+    assert renderer.region_renders == drawn  # every panel, title and legend was drawn ahead
+
+
+def test_the_playground_prepares_by_itself_once_used_from_the_page_and_left_alone(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(w.app, "IDLE_SECONDS", 0.01)
+    pg = playground(figsize=(6.0, 2.5), dpi=40)
+
+    async def use():
+        pg.controls["lr"].value = 0.02  # from code (a notebook cell): nothing is scheduled
+        assert pg._idle is None
+        pg.controls["lr"].set_state({"value": 0.03})  # as the page sends a moved slider
+        assert pg.settings.lr == 0.03 and pg._idle is not None
+        for _ in range(500):
+            if pg._idle is None:
+                break
+            await asyncio.sleep(0.02)
+
+    asyncio.run(use())
+    assert pg._prepared == set(LANDSCAPES) and pg._idle is None
+    assert_consistent(pg, pg.settings)

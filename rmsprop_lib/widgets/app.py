@@ -1,60 +1,13 @@
 """The ipywidgets app: ``playground()`` wires controls to ``compute``, ``draw`` and the renderer."""
 import time
 
-import numpy as np
-
-from ..objectives import get_objective
+from .controls import check_fits, layout, make_controls, read_settings, show_settings, summary_html
 from .drawing import draw, new_figure, step_axis_end
 from .render import FastRenderer
-from .settings import (CONTROLS, LANDSCAPES, LR_RANGE, MAX_STEPS, OPTIMIZER_NAMES, PlaygroundSettings,
-                       control_label, first_updates, run_one, split_landscape)
+from .settings import LANDSCAPES, MAX_STEPS, OPTIMIZER_NAMES, PlaygroundSettings, first_updates, run_one
 
-#: How many sliders a row of the widget holds.
-PER_ROW = 3
-
-#: The settings shown on a slider (each refused when beyond its slider's range).
-_SLIDER_SETTINGS = ("lr", *CONTROLS, "steps", "seed")
-
-
-def _landscape_label(name):
-    base, noisy = split_landscape(name)
-    return base.replace("_", " ") + " + noisy gradients" * noisy
-
-
-def _decimals(*values):
-    """How many decimals write each of ``values`` exactly (at most 6): 0.999 -> 3, 0.9999 -> 4."""
-    return max(len(f"{float(v):.6f}".rstrip("0").split(".")[1]) for v in values)
-
-
-def _control_slider(widgets, name, value, **layout):
-    """The slider of the hyperparameter setting ``name``, made from its ``Control`` in the registry.
-
-    It follows the mouse as it moves (``continuous_update``): it reruns only the optimizers using it.
-    """
-    control = CONTROLS[name]
-    if control.log:
-        return widgets.FloatLogSlider(value=value, base=10, min=np.log10(control.low), max=np.log10(control.high),
-                                      step=0.01, readout_format=".3g", description=control_label(name), **layout)
-    decimals = _decimals(control.low, control.high, control.default)
-    return widgets.FloatSlider(value=value, min=control.low, max=control.high, step=10.0**-decimals,
-                               readout_format=f".{decimals}f", description=control_label(name), **layout)
-
-
-def _summary_html(traces, settings, objective):
-    """A small table of where each run ended."""
-    if not traces:
-        return "<i>Choose at least one optimizer.</i>"
-    f_star = objective.min_value or 0.0
-    rows = []
-    for trace in traces:
-        if trace.status == "diverged":
-            result = f"diverged at step {trace.steps + 1}"
-        else:
-            x, y = (round(float(v), 3) + 0.0 for v in trace.x)  # + 0.0 turns -0.0 into 0.0
-            result = f"f - f* = {trace.f - f_star:.3e} at ({x:.3f}, {y:.3f})"
-        rows.append(f"<tr><td style='padding-right:1em'><b>{trace.label}</b></td><td>{result}</td></tr>")
-    return (f"<div>After {settings.steps} steps with lr = {settings.lr:.4g}:</div>"
-            f"<table>{''.join(rows)}</table>")
+#: How long the playground must be left alone before it draws ahead the next landscape (seconds).
+IDLE_SECONDS = 1.0
 
 
 class Playground:
@@ -63,8 +16,8 @@ class Playground:
     - ``widget``: the ipywidgets box to display (displaying the ``Playground`` shows it too);
     - ``controls``: the controls by name: ``landscape``, one checkbox per optimizer name,
       ``lr``, one slider per control the optimizers declare (``CONTROLS``: ``momentum``, ``rho``,
-      ``beta1``, ``beta2``, ...), ``start_x``, ``start_y``, ``steps``, ``seed`` and the ``reset`` button. Setting a control's ``value`` in code updates
-      everything, as a click does;
+      ``beta1``, ``beta2``, ...), ``start_x``, ``start_y``, ``steps``, ``seed`` and the ``reset``
+      button. Setting a control's ``value`` in code updates everything, as a click does;
     - after each change: ``settings`` (a ``PlaygroundSettings``), ``traces``, ``figure`` (the
       matplotlib figure, already drawn), ``image`` (the ``ipywidgets.Image`` showing it), ``updates`` (a counter) and
       ``error`` (the message of the last refused change, or None).
@@ -89,49 +42,16 @@ class Playground:
         self._figure_current = True
         self.settings, self.traces, self.drawn, self.error, self.updates = None, [], None, None, 0
         self.last_update_seconds = None
+        self._prepared, self._idle = set(), None
 
-        wide = {"description_width": "initial"}
-        slider = dict(style=wide, layout=widgets.Layout(width="300px", margin="0 12px 0 0"))
-        c = {}
-        c["landscape"] = widgets.Dropdown(options=[(_landscape_label(n), n) for n in LANDSCAPES],
-                                          value=self.defaults.landscape, description="landscape", style=wide)
-        for name in OPTIMIZER_NAMES:
-            c[name] = widgets.Checkbox(value=name in self.defaults.optimizers, description=name, indent=False,
-                                       layout=widgets.Layout(width="auto", margin="0 12px 0 0"))
-        # Controls that rerun every optimizer update when released; the others (one optimizer
-        # each) follow the slider as it moves.
-        c["lr"] = widgets.FloatLogSlider(value=self.defaults.lr, base=10, min=np.log10(LR_RANGE[0]),
-                                         max=np.log10(LR_RANGE[1]), step=0.01, readout_format=".4f",
-                                         description="learning rate", continuous_update=False, **slider)
-        c["steps"] = widgets.IntSlider(value=self.defaults.steps, min=10, max=1000, step=10,
-                                       description="steps", continuous_update=False, **slider)
-        c["start_x"] = widgets.FloatSlider(description="start x", step=0.001, readout_format=".3f",
-                                           continuous_update=False, **slider)
-        c["start_y"] = widgets.FloatSlider(description="start y", step=0.001, readout_format=".3f",
-                                           continuous_update=False, **slider)
-        for name in CONTROLS:
-            c[name] = _control_slider(widgets, name, getattr(self.defaults, name), **slider)
-        c["seed"] = widgets.IntSlider(value=self.defaults.seed, min=0, max=20, description="noise seed",
-                                      continuous_update=False, **slider)
-        c["reset"] = widgets.Button(description="Reset", tooltip="restore the starting settings", icon="undo")
-        self.controls = c
-
-        self.image = widgets.Image(format="jpeg")
-        self.summary = widgets.HTML()
-        self.message = widgets.HTML()
-        row = widgets.Layout(flex_flow="row wrap", align_items="center")
-        sliders = [c["lr"], c["steps"]] + [c[name] for name in CONTROLS]
-        self.widget = widgets.VBox([
-            widgets.HBox([c["landscape"], widgets.Label("show:")] + [c[n] for n in OPTIMIZER_NAMES], layout=row),
-            *[widgets.HBox(sliders[i:i + PER_ROW], layout=row) for i in range(0, len(sliders), PER_ROW)],
-            widgets.HBox([c["start_x"], c["start_y"], c["seed"], c["reset"]], layout=row),
-            self.message, self.image, self.summary,
-        ])
+        self.controls = make_controls(self.defaults)
+        self.image, self.summary, self.message = widgets.Image(format="jpeg"), widgets.HTML(), widgets.HTML()
+        self.widget = layout(self.controls, self.message, self.image, self.summary)
 
         self._check_fits(self.defaults)
         self._push(self.defaults)
         self._show(self.defaults)
-        for name, control in c.items():
+        for name, control in self.controls.items():
             if name == "reset":
                 control.on_click(lambda _button: self._from_ui(self.reset))
             else:
@@ -146,43 +66,17 @@ class Playground:
     # -- settings <-> controls ---------------------------------------------------------------
     def settings_from_controls(self):
         """The ``PlaygroundSettings`` the controls show (raises if a value is not allowed)."""
-        c = self.controls
-        return PlaygroundSettings(
-            landscape=c["landscape"].value,
-            optimizers=tuple(n for n in OPTIMIZER_NAMES if c[n].value),
-            lr=c["lr"].value, **{name: c[name].value for name in CONTROLS},
-            start=(c["start_x"].value, c["start_y"].value), steps=c["steps"].value, seed=c["seed"].value,
-        )
+        return read_settings(self.controls)
 
     def _check_fits(self, settings):
         """Raise a ``ValueError`` if a setting lies beyond its slider (a slider would silently clip it)."""
-        c = self.controls
-        for name in _SLIDER_SETTINGS:
-            value, low, high = getattr(settings, name), c[name].min, c[name].max
-            if hasattr(c[name], "base"):  # a log slider: min and max are exponents
-                low, high = c[name].base ** low, c[name].base ** high
-            if not low <= value <= high:
-                raise ValueError(f"{name} must be between {low:g} and {high:g} in the playground, got {value:g}")
+        check_fits(self.controls, settings)
 
     def _push(self, settings):
         """Show ``settings`` (checked by ``_check_fits``) on the controls, without an update per control."""
-        c = self.controls
         held, self._holding = self._holding, True
         try:
-            c["landscape"].value = settings.landscape
-            (x0, x1), (y0, y1) = get_objective(settings.landscape).bounds
-            x, y = settings.start_point()
-            for slider, low, high, value in ((c["start_x"], x0, x1, x), (c["start_y"], y0, y1, y)):
-                if low > slider.max:  # change the range in an order the slider accepts
-                    slider.max, slider.min = high, low
-                else:
-                    slider.min, slider.max = low, high
-                slider.value = value
-            c["seed"].disabled = settings.noise_seed is None
-            for name in OPTIMIZER_NAMES:
-                c[name].value = name in settings.optimizers
-            for name in _SLIDER_SETTINGS:
-                c[name].value = getattr(settings, name)
+            show_settings(self.controls, settings)
         finally:
             self._holding = held
 
@@ -229,6 +123,8 @@ class Playground:
     def _on_change(self, change):
         if self._holding:
             return
+        if change["owner"]._property_lock:  # the change comes from the page: someone is using the playground
+            self._prepare_when_idle()
         name, value = next(n for n, c in self.controls.items() if c is change["owner"]), change["new"]
         if name == "landscape":
             changes = {"landscape": value}
@@ -274,6 +170,47 @@ class Playground:
             run = self._cache[key] = run_one(longer, name, objective)
         return first_updates(run, settings.steps)
 
+    def prepare(self, landscapes=None):
+        """Draw ahead the first visit of each of ``landscapes`` (default: every landscape), with the
+        current settings: its runs, its contour and the panels' backgrounds are kept, so showing it
+        later costs what a return to it costs. The figure and the image keep showing the current
+        settings. In Jupyter this happens by itself once someone moves a control, one landscape at
+        a time while the playground is left alone for ``IDLE_SECONDS``."""
+        landscapes = LANDSCAPES if landscapes is None else landscapes
+        todo = [name for name in landscapes if name not in self._prepared]
+        if not todo:
+            return self
+        try:
+            for name in todo:
+                ahead = self.settings.replace(landscape=name, start=None)
+                ahead = ahead.replace(start=tuple(ahead.start_point()))
+                objective = ahead.objective()
+                drawn = draw([self._trace(ahead, o, objective) for o in ahead.optimizers], ahead, self.axes)
+                self._renderer.render(drawn["changing"])
+                self._prepared.add(name)
+        finally:  # back to what the image shows
+            self.drawn = draw(self.traces, self.settings, self.axes)
+        return self
+
+    def _prepare_when_idle(self):
+        """Prepare the next landscape once nothing has happened for ``IDLE_SECONDS`` (in a running kernel)."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a script): call prepare() instead
+            return
+        if self._idle is not None:
+            self._idle.cancel()
+        self._idle = loop.call_later(IDLE_SECONDS, self._prepare_next)
+
+    def _prepare_next(self):
+        self._idle = None
+        todo = [name for name in LANDSCAPES if name not in self._prepared]
+        if todo:
+            self.prepare(todo[:1])
+            self._prepare_when_idle()
+
     def _show(self, settings):
         """Run, draw and show ``settings`` (already on the controls)."""
         started = time.perf_counter()
@@ -284,9 +221,10 @@ class Playground:
         image = self._renderer.encode(drawn["changing"], self.image.format)
         self._figure_current = True
         self.image.value = image
-        self.summary.value = _summary_html(traces, settings, objective)
+        self.summary.value = summary_html(traces, settings, objective)
         self.message.value = ""
         self.settings, self.traces, self.drawn, self.error = settings, traces, drawn, None
+        self._prepared.add(settings.landscape)
         self.updates += 1
         self.last_update_seconds = time.perf_counter() - started
         return traces

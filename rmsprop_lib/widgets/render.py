@@ -59,8 +59,9 @@ class FastRenderer:
     ``region_renders`` (regions drawn anew).
     """
 
-    #: How many backgrounds are kept (a region, or the whole figure when regions share pixels).
-    MAX_KEPT = 24
+    #: How many backgrounds are kept (a region, or the whole figure when regions share pixels):
+    #: enough for every landscape's panels, title and legend (at most about 50 MB at the default size).
+    MAX_KEPT = 96
 
     def __init__(self, figure):
         from matplotlib.figure import Figure

@@ -98,7 +98,7 @@ def _start(value, landscape):
         try:
             coordinate = float(coordinate)
         except OverflowError:
-            raise ValueError(f"start must be finite, got a whole number too large for a float") from None
+            raise ValueError("start must be finite, got a whole number too large for a float") from None
         if not np.isfinite(coordinate):
             raise ValueError(f"start must contain only finite numbers, got {value!r}")
         point.append(coordinate)
