@@ -257,8 +257,8 @@ def test_the_readme_has_one_command_to_open_the_series_and_one_to_run_every_test
 def test_the_lecturer_is_told_to_retarget_the_links_first_and_to_check_them():
     lecturers = README[README.index("## For lecturers"):]
     first = lecturers[:lecturers.index("### Figures")]
-    assert "python -m rmsprop_lib.links --repo OWNER/NAME --ref TAG" in first
-    assert "python -m rmsprop_lib.links --check" in first
+    assert "python -m course.links --repo OWNER/NAME --ref TAG" in first
+    assert "python -m course.links --check" in first
 
 
 def test_conda_installs_the_learners_set():

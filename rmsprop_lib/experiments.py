@@ -1,0 +1,194 @@
+"""Experiments a notebook runs and a lecture figure redraws, defined once so the two cannot drift apart.
+
+- The gallery of notebook 06: every optimizer on every landscape, each landscape with two learning
+  rates (``GALLERY_LR``): ``gallery_runs`` and ``plot_gallery``.
+- The sensitivity maps of notebook 06: RMSProp's and Adam's final loss gap on Rosenbrock over a grid
+  of learning rate x rho (or beta1): ``sensitivity_map`` and ``plot_sensitivity_maps``.
+- Two rules for a run whose end is a matter of chance, so that it gets a word instead of a number:
+  ``gap_and_chaos`` (notebooks 03 and 06: twin starts a billionth apart end more than a factor 2
+  apart) and ``bounces`` (notebook 07: the loss climbed back above twice its lowest value).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate
+from .objectives import Objective, get_objective
+from .optimizers import OPTIMIZERS, Optimizer
+from .run import minimize
+
+# --------------------------------------------------------------------------- runs whose end is chance
+
+#: How far the twin starts of ``gap_and_chaos`` are moved: a billionth, far less than anyone would
+#: ever notice in a start point.
+NUDGE = 1e-9
+
+
+def final_gap(trace, objective):
+    """The loss gap f - f* at the end of ``trace`` (f itself where f* is unknown); inf if the run diverged."""
+    if trace.status == "diverged":
+        return np.inf
+    return trace.f - (objective.min_value or 0.0)
+
+
+def gap_and_chaos(objective, optimizer, steps, x0=None, nudge=NUDGE):
+    """The final loss gap of a run, and whether that number is chance (``(gap, chaotic)``).
+
+    The run is repeated from twin starts: ``x0`` (default: the objective's start) moved by ``nudge``
+    in one coordinate at a time (in x, then in y). ``chaotic`` is True when the final gaps of the
+    run and its twins differ by more than a factor 2 (the largest above twice the smallest): then
+    where the run ends is decided by a billionth in the start - and by the rounding of the computer -
+    not by the settings. A run that diverges has gap inf: so it is chaotic when only some twins diverge.
+    """
+    if not isinstance(objective, Objective):
+        raise TypeError(f"objective must be an Objective such as rosenbrock, got {_validate.show(objective)}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an optimizer such as RMSProp(lr=0.1), got {_validate.show(optimizer)}")
+    nudge = _validate.positive("nudge", nudge)
+    start = _validate.finite_array("x0", objective.start if x0 is None else x0)
+    starts = [start] + [start + nudge * np.eye(start.size)[i].reshape(start.shape) for i in range(start.size)]
+    gaps = [final_gap(minimize(objective, optimizer, x0=s, steps=steps), objective) for s in starts]
+    return gaps[0], bool(max(gaps) > 2 * min(gaps))
+
+
+def bounces(losses, window=50):
+    """True when, in the last ``window`` values of ``losses``, the loss climbed back above twice its lowest
+    value so far (a loss that only falls never bounces, however fast it falls).
+
+    Where such a run stops is a matter of luck, so its last loss is no measure of its settings
+    (notebook 07; a diverged run is a different matter and is not tested here)."""
+    losses = _validate.real_array("losses", losses)
+    window = _validate.count("window", window, minimum=1)
+    if losses.ndim != 1 or losses.size == 0:
+        raise ValueError(f"losses must be a non-empty sequence of numbers, got shape {losses.shape}")
+    tail = losses[-window:]
+    return bool(np.any(tail > 2 * np.minimum.accumulate(tail)))
+
+
+# --------------------------------------------------------------------------- the gallery (notebook 06)
+
+#: Per landscape: the learning rate of the methods that multiply the gradient (gradient descent and
+#: momentum), and that of the methods that normalise it (AdaGrad, RMSProp, Adam). Each pair was chosen
+#: so that nothing diverges in ``GALLERY_STEPS`` steps.
+GALLERY_LR = {
+    "bowl": (0.1, 0.1),
+    "elongated_bowl": (0.05, 0.1),
+    "rosenbrock": (0.001, 0.1),
+    "beale": (0.003, 0.1),
+    "himmelblau": (0.01, 0.1),
+    "saddle": (0.01, 0.1),
+}
+#: The optimizers that get the first learning rate of ``GALLERY_LR``.
+PLAIN = ("GradientDescent", "Momentum")
+GALLERY_STEPS = 300
+
+
+def gallery_lr(landscape, optimizer):
+    """The gallery's learning rate for the optimizer named ``optimizer`` on ``landscape``."""
+    if landscape not in GALLERY_LR:
+        raise ValueError(f"landscape must be one of {list(GALLERY_LR)}, got {_validate.show(landscape)}")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {_validate.show(optimizer)}")
+    plain, adaptive = GALLERY_LR[landscape]
+    return plain if optimizer in PLAIN else adaptive
+
+
+def gallery_runs(steps=GALLERY_STEPS):
+    """Every optimizer (in legend order) on every landscape of ``GALLERY_LR``: ``{landscape: [Trace, ...]}``."""
+    return {name: [minimize(get_objective(name), cls(lr=gallery_lr(name, key)), steps=steps, label=cls.label)
+                   for key, cls in OPTIMIZERS.items()] for name in GALLERY_LR}
+
+
+def plot_gallery(runs):
+    """Notebook 06's gallery figure of ``gallery_runs()``: one contour plot per landscape, one legend."""
+    import matplotlib.pyplot as plt
+
+    from .plotting import plot_contour
+    steps = max(t.steps for traces in runs.values() for t in traces)
+    fig, axes = plt.subplots(2, 3, figsize=(13, 8.5), dpi=72)
+    fig.subplots_adjust(left=0.05, right=0.98, bottom=0.06, top=0.86, wspace=0.25, hspace=0.38)
+    for ax, (name, traces) in zip(axes.flat, runs.items()):
+        objective = get_objective(name)
+        plot_contour(objective, traces, ax=ax, bounds=objective.bounds, levels=15, n=60)
+        ax.get_legend().remove()
+        ax.locator_params(nbins=5)
+        lr_plain, lr_adaptive = GALLERY_LR[name]
+        ax.set_title(f"{name.replace('_', ' ')}\nlr {lr_plain:g} (GD, momentum), {lr_adaptive:g} (adaptive)")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=len(labels), frameon=False, bbox_to_anchor=(0.5, 0.955))
+    fig.suptitle(f"Every optimizer on every landscape, {steps} steps", fontsize="x-large")
+    return fig
+
+
+# --------------------------------------------------------------------------- sensitivity maps (notebook 06)
+
+#: The learning rates of the sensitivity maps, and the values of rho (RMSProp) and beta1 (Adam).
+SENSITIVITY_LRS = (0.001, 0.01, 0.1, 0.3, 1.0)
+RHOS = (0.5, 0.9, 0.99, 0.999)
+BETA1S = (0.0, 0.5, 0.9, 0.99)
+
+
+@dataclass(frozen=True)
+class SensitivityMap:
+    """The final loss gaps of one optimizer over a grid: one row per value of ``row_name``, one column
+    per learning rate. ``gaps`` is inf where the run diverged; ``chaotic`` marks the cells whose gap
+    is chance (see ``gap_and_chaos``)."""
+
+    optimizer: str
+    row_name: str
+    row_values: tuple
+    lrs: tuple
+    gaps: np.ndarray
+    chaotic: np.ndarray
+    landscape: str
+    steps: int
+
+    def kept(self):
+        """``gaps`` with the diverged and chaotic cells set to NaN: the numbers that say something."""
+        return np.where(np.isfinite(self.gaps) & ~self.chaotic, self.gaps, np.nan)
+
+
+def sensitivity_map(optimizer, row_name, row_values, lrs=SENSITIVITY_LRS, landscape="rosenbrock", steps=300):
+    """Run ``optimizer`` (a name such as "RMSProp") for every learning rate in ``lrs`` and every value of
+    its hyperparameter ``row_name`` in ``row_values``, from the landscape's start; return a ``SensitivityMap``."""
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {_validate.show(optimizer)}")
+    objective = get_objective(landscape)
+    steps = _validate.count("steps", steps, minimum=1)
+    cells = [[gap_and_chaos(objective, OPTIMIZERS[optimizer](lr=lr, **{row_name: value}), steps) for lr in lrs]
+             for value in row_values]
+    return SensitivityMap(optimizer, row_name, tuple(row_values), tuple(lrs),
+                          np.array([[gap for gap, _ in row] for row in cells]),
+                          np.array([[flag for _, flag in row] for row in cells]), landscape, steps)
+
+
+def draw_sensitivity_map(ax, result, title):
+    """``result`` as a heat map of log10(gap) on ``ax`` (darker is better); diverged and chaotic cells
+    get a word and no colour. Returns the image, for a colour bar."""
+    logs = np.log10(result.gaps)
+    shown = np.isfinite(logs) & ~result.chaotic
+    image = ax.imshow(np.where(shown, logs, np.nan), cmap="viridis", origin="lower", aspect="auto", vmin=-2, vmax=1.5)
+    for i in range(logs.shape[0]):
+        for j in range(logs.shape[1]):
+            text = "div" if not np.isfinite(logs[i, j]) else "chaotic" if result.chaotic[i, j] else f"{logs[i, j]:.1f}"
+            ax.text(j, i, text, ha="center", va="center", color="white" if shown[i, j] and logs[i, j] < 0 else "black")
+    ax.set_xticks(range(len(result.lrs)), [f"{lr:g}" for lr in result.lrs])
+    ax.set_yticks(range(len(result.row_values)), [f"{v:g}" for v in result.row_values])
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel(result.row_name)
+    ax.set_title(title)
+    return image
+
+
+def plot_sensitivity_maps(rmsprop_map, adam_map):
+    """Notebook 06's figure: the RMSProp map (lr x rho) beside the Adam map (lr x beta1)."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.6), dpi=72)
+    fig.subplots_adjust(top=0.83, wspace=0.22)
+    draw_sensitivity_map(left, rmsprop_map, "RMSProp")
+    image = draw_sensitivity_map(right, adam_map, "Adam (beta2 = 0.999)")
+    fig.colorbar(image, ax=[left, right], label="log10 of the final f - f*")
+    fig.suptitle(f"{rmsprop_map.landscape.replace('_', ' ').capitalize()}, final loss gap after {rmsprop_map.steps} steps "
+                 "(darker is better)", fontsize="x-large")
+    return fig
