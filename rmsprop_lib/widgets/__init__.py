@@ -1,6 +1,6 @@
 """The playground: pick a landscape, optimizers and hyperparameters, and watch the paths.
 
-Four layers, one module each, so that everything except the wiring can be tested without a browser:
+The layers, one module each, so that everything except the wiring can be tested without a browser:
 
 - ``settings``: ``PlaygroundSettings`` - every setting, checked when it is created (bad values
   raise a ``ValueError``/``TypeError`` that names the setting and its allowed range); the
@@ -10,7 +10,8 @@ Four layers, one module each, so that everything except the wiring can be tested
   loss on a log scale, effective learning rate), again and again on the same axes, keeping what
   did not change; ``new_figure`` makes the figure;
 - ``render``: ``FastRenderer`` paints only what changed; ``encode_image`` makes the JPEG;
-- ``app``: ``playground()`` - ipywidgets controls wired to the layers above. It returns a
+- ``controls``: the ipywidgets controls, made from the settings (one slider per declared control);
+- ``app``: ``playground()`` - the controls wired to the layers above. It returns a
   ``Playground`` whose ``.widget`` is the box to display, ``.controls`` the controls by setting
   name, and ``.settings``, ``.traces`` and ``.figure`` the state after the last change. Every
   change either shows the same settings on the controls, in ``.settings`` and in the figure,

@@ -246,7 +246,8 @@ def draw(traces, settings, axes):
         _limits(ax_loss, y=_decades(gaps[gaps <= max(start_gap, LOSS_FLOOR) * 100]))
         _limits(ax_lr, y=_decades(np.concatenate([_effective_lrs(t).ravel() for t in traces])))
     for ax, ylabel, title in ((ax_loss, "f(x) - f*", "loss gap (log scale)"),
-                              (ax_lr, "effective learning rate", "effective learning rate (log scale; solid x, dashed y)")):
+                              (ax_lr, "effective learning rate",
+                               "effective learning rate (solid x, dashed y)")):
         if ax.get_ylabel() != ylabel:
             ax.set_ylabel(ylabel)
         _title(ax, title)
