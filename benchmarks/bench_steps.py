@@ -7,7 +7,7 @@
 2. The memory of a run's history: the most memory ``minimize`` holds at once during a long run (and
    while its effective learning rates are computed), measured with ``tracemalloc``, against the bytes
    of the arrays the trace hands out (xs, fs, grads, updates, effective_lrs). Budget: at most 4x.
-3. One RMSProp and one Adam step on 10^6 float64 parameters (``opt.step`` plus ``x = x - update``)
+3. One RMSProp and one Adam step on 10^6 float64 parameters (``opt.update`` plus ``x = x - update``)
    against ``torch.optim`` on one thread (``torch.set_num_threads(1)``), when torch is installed.
    Budget: at most 1.5x. For reference, the memory-traffic bound of the step: the bytes the rule must
    move at least, divided by the copy bandwidth measured with a numpy copy of the same size.
@@ -103,7 +103,8 @@ def hand_loop(rule, objective, x0, steps):
     return np.array(xs), np.array(fs)
 
 
-OPTIMIZERS = {
+#: The optimizer settings the benchmark times (the registry's classes, with learning rates for Rosenbrock).
+SETTINGS = {
     "GradientDescent": lambda: GradientDescent(lr=0.001),
     "Momentum": lambda: Momentum(lr=0.0005, momentum=0.9),
     "AdaGrad": lambda: AdaGrad(lr=0.5),
@@ -132,12 +133,12 @@ def bench_minimize(steps, repeat, profile, clock=time.process_time):
     which = "CPU time of this process" if clock is time.process_time else "wall time"
     print(f"\n1. minimize vs a hand-written numpy loop of the same rule, {steps} steps, best of {repeat} ({which})")
     rows, worst, worst_big = [], 0.0, 0.0
-    cases = [(rosenbrock, name) for name in OPTIMIZERS]
+    cases = [(rosenbrock, name) for name in SETTINGS]
     big = quadratic(np.linspace(1.0, 10.0, 10_000), name="quadratic_10000d")
     cases += [(big, "RMSProp"), (big, "Adam")]
     for objective, name in cases:
         x0 = objective.start_point()
-        make = OPTIMIZERS[name]
+        make = SETTINGS[name]
         trace = minimize(objective, make(), x0=x0, steps=steps)
         xs, fs = hand_loop(name, objective, x0, steps)
         if trace.status != "max_steps" or not np.allclose(trace.xs, xs, rtol=1e-12, atol=1e-12):
@@ -164,15 +165,15 @@ def bench_minimize(steps, repeat, profile, clock=time.process_time):
 def profile_minimize(repeat=20000):
     """The cost of each statement of minimize's loop, timed on its own (RMSProp on Rosenbrock).
 
-    The statements are read from run.py itself, so this stays in step with the code.
+    The statements are read from the loop itself (rmsprop_lib/loop.py), so this stays in step with the code.
     """
     import ast
     import inspect
     import timeit
 
-    from rmsprop_lib import run
+    from rmsprop_lib import loop
 
-    source = inspect.getsource(run.minimize)
+    source = inspect.getsource(loop._descend)
     tree = ast.parse(source)
     loop = next(node for node in ast.walk(tree) if isinstance(node, ast.For))
     lines = source.splitlines()
@@ -182,12 +183,16 @@ def profile_minimize(repeat=20000):
     state = optimizer.init(x)
     for _ in range(5):
         g = objective.grad(x)
-        update, state = optimizer.step(g, state)
+        update, state = optimizer.update(g, state)
         x = x - update
     rows_needed = repeat + 2  # the loop writes row k of its arrays; timeit runs each statement `repeat` times
-    namespace = dict(vars(run), objective=objective, rule=optimizer, x=x, state=state, tol=None,
-                     f=objective.f, gradient=objective.gradient, step=optimizer._step, shape=x.shape, vector=True,
-                     status="max_steps", k=0, xs=np.empty((rows_needed, 2)), fs=np.empty(rows_needed),
+    # the loop's local names, as minimize sets them
+    namespace = dict(vars(loop), rule=optimizer, x=x, state=state, tol=None, rows=False, alive=None,
+                     value=objective.f, number=float, gradient=objective.gradient, step=optimizer._update,
+                     shape=x.shape, vector=True, check_gradient=True, g_limit=loop.MAX_SQUARED_ENTRY,
+                     limit2=loop.DIVERGENCE_LIMIT**2, source="objective", status="max_steps", k=0,
+                     next_check=-1, check=None, keep_x=True, keep_f=True, keep_g=True, keep_u=True,
+                     xs=np.empty((rows_needed, 2)), fs=np.empty(rows_needed),
                      grads=np.empty((rows_needed, 2)), updates=np.empty((rows_needed, 2)))
 
     def runnable(node):
@@ -198,7 +203,7 @@ def profile_minimize(repeat=20000):
         exec(runnable(node), namespace)
     assigned = sorted({n.id for node in loop.body if not isinstance(node, ast.If)
                        for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)})
-    print(f"\nwhere minimize's loop spends its time (RMSProp on Rosenbrock; each statement of run.py "
+    print(f"\nwhere minimize's loop spends its time (RMSProp on Rosenbrock; each statement of loop.py "
           f"timed alone, {repeat} times):")
     rows, total = [], 0.0
     # timeit runs a statement inside a function: the names the loop assigns get their values in setup
@@ -208,7 +213,7 @@ def profile_minimize(repeat=20000):
         seconds = min(timeit.repeat(runnable(node), setup=setup, globals=namespace, number=repeat,
                                     repeat=3)) / repeat
         total += seconds
-        rows.append([f"run.py:{run.minimize.__code__.co_firstlineno + node.lineno - 1}",
+        rows.append([f"loop.py:{loop._descend.__code__.co_firstlineno + node.lineno - 1}",
                      lines[node.lineno - 1].strip()[:70], f"{seconds * 1e6:.2f}"])
     hand = best_time(lambda: hand_loop("RMSProp", rosenbrock, rosenbrock.start_point(), 300), 9) / 300
     print_table(["line", "statement (for an if: its condition)", "us"], rows, left=2)
@@ -222,7 +227,7 @@ def bench_memory(steps):
     print(f"\n2. memory of a run's history: {steps:,} steps on Rosenbrock, tracemalloc's peak during minimize "
           "and the first read of effective_lrs")
     rows, worst = [], 0.0
-    for name, make in OPTIMIZERS.items():
+    for name, make in SETTINGS.items():
         small = {"GradientDescent": 1e-4, "Momentum": 1e-5, "AdaGrad": 0.05, "RMSProp": 1e-3, "Adam": 1e-3}[name]
         optimizer = type(make())(lr=small)  # small steps: the run lasts all its steps
         tracemalloc.start()
@@ -270,7 +275,7 @@ def bench_large_step(n, repeat, clock=time.process_time):
         box = {"x": x0.copy(), "state": opt.init(x0)}
 
         def step():
-            update, box["state"] = opt.step(grad, box["state"])
+            update, box["state"] = opt.update(grad, box["state"])
             box["x"] = box["x"] - update
         return step
 
@@ -320,7 +325,7 @@ def bench_large_step(n, repeat, clock=time.process_time):
                  "ours / torch", f"<= {BUDGET:g}x"], rows)
     if torch is not None:
         print(f"(torch {torch.__version__}, torch.set_num_threads(1), default implementation of torch.optim, "
-              "which updates in place;\n rmsprop_lib timed as update, state = opt.step(grad, state); x = x - update, "
+              "which updates in place;\n rmsprop_lib timed as update, state = opt.update(grad, state); x = x - update, "
               "which makes new arrays)")
     return worst
 

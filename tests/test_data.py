@@ -285,13 +285,15 @@ def test_smoothed_rule_ignores_one_lucky_pair():
     assert rule([1.0, 1.0005])
 
 
-@pytest.mark.parametrize("make, error", [
-    (lambda: LossChange(0), ValueError), (lambda: LossChange(-1), ValueError),
-    (lambda: Patience(0), ValueError), (lambda: Patience(2.5), TypeError),
-    (lambda: Patience(3, min_delta=-1), ValueError), (lambda: SmoothedLossChange(beta=1.0), ValueError),
+@pytest.mark.parametrize("make, error, words", [
+    (lambda: LossChange(0), ValueError, "tol must be > 0"), (lambda: LossChange(-1), ValueError, "tol must be > 0"),
+    (lambda: Patience(0), ValueError, "patience must be >= 1"),
+    (lambda: Patience(2.5), TypeError, "patience must be a whole number"),
+    (lambda: Patience(3, min_delta=-1), ValueError, "min_delta must be >= 0"),
+    (lambda: SmoothedLossChange(beta=1.0), ValueError, r"beta must be in \[0, 1\)"),
 ])
-def test_bad_stopping_rules(make, error):
-    with pytest.raises(error):
+def test_bad_stopping_rules(make, error, words):
+    with pytest.raises(error, match=words):
         make()
 
 
