@@ -123,7 +123,7 @@ class Playground:
     def _on_change(self, change):
         if self._holding:
             return
-        if change["owner"]._property_lock:  # the change comes from the page: someone is using the playground
+        if getattr(change["owner"], "_property_lock", None):  # the change comes from the page: someone uses it
             self._prepare_when_idle()
         name, value = next(n for n, c in self.controls.items() if c is change["owner"]), change["new"]
         if name == "landscape":
@@ -176,7 +176,7 @@ class Playground:
         later costs what a return to it costs. The figure and the image keep showing the current
         settings. In Jupyter this happens by itself once someone moves a control, one landscape at
         a time while the playground is left alone for ``IDLE_SECONDS``."""
-        landscapes = LANDSCAPES if landscapes is None else landscapes
+        landscapes = LANDSCAPES if landscapes is None else _landscape_names(landscapes)
         todo = [name for name in landscapes if name not in self._prepared]
         if not todo:
             return self
@@ -228,6 +228,18 @@ class Playground:
         self.updates += 1
         self.last_update_seconds = time.perf_counter() - started
         return traces
+
+
+def _landscape_names(names):
+    """``names`` checked: a list of names from ``LANDSCAPES``."""
+    if isinstance(names, str) or not hasattr(names, "__iter__"):
+        raise TypeError(f"landscapes must be a list of names from {list(LANDSCAPES)} (or None), got {names!r}")
+    names = list(names)
+    for name in names:
+        if not isinstance(name, str) or name not in LANDSCAPES:
+            raise (TypeError if not isinstance(name, str) else ValueError)(
+                f"landscapes must be names from {list(LANDSCAPES)}; got {name!r}")
+    return names
 
 
 def _escape(text):
