@@ -171,9 +171,9 @@ def profile_minimize(repeat=20000):
     import inspect
     import timeit
 
-    from rmsprop_lib import loop
+    from rmsprop_lib import loop as loop_module
 
-    source = inspect.getsource(loop._descend)
+    source = inspect.getsource(loop_module._descend)
     tree = ast.parse(source)
     loop = next(node for node in ast.walk(tree) if isinstance(node, ast.For))
     lines = source.splitlines()
@@ -187,10 +187,10 @@ def profile_minimize(repeat=20000):
         x = x - update
     rows_needed = repeat + 2  # the loop writes row k of its arrays; timeit runs each statement `repeat` times
     # the loop's local names, as minimize sets them
-    namespace = dict(vars(loop), rule=optimizer, x=x, state=state, tol=None, rows=False, alive=None,
+    namespace = dict(vars(loop_module), rule=optimizer, x=x, state=state, tol=None, rows=False, alive=None,
                      value=objective.f, number=float, gradient=objective.gradient, step=optimizer._update,
-                     shape=x.shape, vector=True, check_gradient=True, g_limit=loop.MAX_SQUARED_ENTRY,
-                     limit2=loop.DIVERGENCE_LIMIT**2, source="objective", status="max_steps", k=0,
+                     shape=x.shape, vector=True, check_gradient=True, g_limit=loop_module.MAX_SQUARED_ENTRY,
+                     limit2=loop_module.DIVERGENCE_LIMIT**2, source="objective", status="max_steps", k=0,
                      next_check=-1, check=None, keep_x=True, keep_f=True, keep_g=True, keep_u=True,
                      xs=np.empty((rows_needed, 2)), fs=np.empty(rows_needed),
                      grads=np.empty((rows_needed, 2)), updates=np.empty((rows_needed, 2)))
@@ -213,7 +213,7 @@ def profile_minimize(repeat=20000):
         seconds = min(timeit.repeat(runnable(node), setup=setup, globals=namespace, number=repeat,
                                     repeat=3)) / repeat
         total += seconds
-        rows.append([f"loop.py:{loop._descend.__code__.co_firstlineno + node.lineno - 1}",
+        rows.append([f"loop.py:{loop_module._descend.__code__.co_firstlineno + node.lineno - 1}",
                      lines[node.lineno - 1].strip()[:70], f"{seconds * 1e6:.2f}"])
     hand = best_time(lambda: hand_loop("RMSProp", rosenbrock, rosenbrock.start_point(), 300), 9) / 300
     print_table(["line", "statement (for an if: its condition)", "us"], rows, left=2)
