@@ -51,6 +51,11 @@ def _half_mse(residual):
     return float(residual @ residual) / (2 * len(residual))
 
 
+def _mse_grad(X, residual, d):
+    """Its gradient, from the residuals ``X theta - y`` of the rows X, divided by d."""
+    return X.T @ residual / d
+
+
 def least_squares(X, y):
     """The exact minimiser of the squared error, from ``np.linalg.lstsq``."""
     X, y = check_data(X, y)
@@ -77,7 +82,7 @@ def mse_gradient(theta, X, y, divide_by=None):
     theta = _theta("theta", theta, X.shape[1])
     d = X.shape[0] if divide_by is None else _validate.positive("divide_by", divide_by)
     with np.errstate(over="ignore", invalid="ignore"):
-        return _finite_result("gradient", X.T @ (X @ theta - y) / d)
+        return _finite_result("gradient", _mse_grad(X, X @ theta - y, d))
 
 
 # --------------------------------------------------------------------------- stopping rules
@@ -255,7 +260,7 @@ def fit(optimizer, X, y, epochs=100, batch_size=None, theta0=None, seed=0, shuff
         return loss
 
     def gradient(theta):
-        return current["Xb"].T @ current["residual"] / current["d"]
+        return _mse_grad(current["Xb"], current["residual"], current["d"])
 
     def end_of_epoch(k, theta):
         epoch_losses.append(sum(batch_losses[k - per_epoch:k]) / per_epoch)
