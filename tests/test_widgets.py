@@ -997,5 +997,10 @@ def test_the_playground_prepares_by_itself_once_used_from_the_page_and_left_alon
             await asyncio.sleep(0.02)
 
     asyncio.run(use())
-    assert pg._prepared == set(LANDSCAPES) and pg._idle is None
+    assert pg._idle is None and pg._unprepared(LANDSCAPES) == []
+    assert set(pg._prepared) == set(LANDSCAPES) - {pg.settings.landscape}
+    assert all(ahead.lr == 0.03 for ahead in pg._prepared.values())  # drawn ahead with the settings shown
     assert_consistent(pg, pg.settings)
+    assert pg._unprepared(LANDSCAPES) == []
+    pg.set(lr=0.04)  # the landscapes drawn ahead are for lr 0.03: each is to be drawn again
+    assert sorted(pg._unprepared(LANDSCAPES)) == sorted(set(LANDSCAPES) - {pg.settings.landscape})

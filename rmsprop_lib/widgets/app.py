@@ -42,7 +42,7 @@ class Playground:
         self._figure_current = True
         self.settings, self.traces, self.drawn, self.error, self.updates = None, [], None, None, 0
         self.last_update_seconds = None
-        self._prepared, self._idle = set(), None
+        self._prepared, self._idle = {}, None  # landscape -> the settings it was drawn ahead with
 
         self.controls = make_controls(self.defaults)
         self.image, self.summary, self.message = widgets.Image(format="jpeg"), widgets.HTML(), widgets.HTML()
@@ -175,22 +175,31 @@ class Playground:
         current settings: its runs, its contour and the panels' backgrounds are kept, so showing it
         later costs what a return to it costs. The figure and the image keep showing the current
         settings. In Jupyter this happens by itself once someone moves a control, one landscape at
-        a time while the playground is left alone for ``IDLE_SECONDS``."""
+        a time while the playground is left alone for ``IDLE_SECONDS`` (again after each change)."""
         landscapes = LANDSCAPES if landscapes is None else _landscape_names(landscapes)
-        todo = [name for name in landscapes if name not in self._prepared]
+        todo = self._unprepared(landscapes)
         if not todo:
             return self
         try:
             for name in todo:
-                ahead = self.settings.replace(landscape=name, start=None)
-                ahead = ahead.replace(start=tuple(ahead.start_point()))
+                ahead = self._ahead(name)
                 objective = ahead.objective()
                 drawn = draw([self._trace(ahead, o, objective) for o in ahead.optimizers], ahead, self.axes)
                 self._renderer.render(drawn["changing"])
-                self._prepared.add(name)
+                self._prepared[name] = ahead
         finally:  # back to what the image shows
             self.drawn = draw(self.traces, self.settings, self.axes)
         return self
+
+    def _ahead(self, landscape):
+        """The settings a change to ``landscape`` would show now (its suggested start)."""
+        ahead = self.settings.replace(landscape=landscape, start=None)
+        return ahead.replace(start=tuple(ahead.start_point()))
+
+    def _unprepared(self, landscapes):
+        """Those of ``landscapes`` not shown now and not drawn ahead with the current settings."""
+        return [name for name in landscapes
+                if name != self.settings.landscape and self._prepared.get(name) != self._ahead(name)]
 
     def _prepare_when_idle(self):
         """Prepare the next landscape once nothing has happened for ``IDLE_SECONDS`` (in a running kernel)."""
@@ -206,7 +215,7 @@ class Playground:
 
     def _prepare_next(self):
         self._idle = None
-        todo = [name for name in LANDSCAPES if name not in self._prepared]
+        todo = self._unprepared(LANDSCAPES)
         if todo:
             self.prepare(todo[:1])
             self._prepare_when_idle()
@@ -224,7 +233,6 @@ class Playground:
         self.summary.value = summary_html(traces, settings, objective)
         self.message.value = ""
         self.settings, self.traces, self.drawn, self.error = settings, traces, drawn, None
-        self._prepared.add(settings.landscape)
         self.updates += 1
         self.last_update_seconds = time.perf_counter() - started
         return traces
