@@ -638,8 +638,9 @@ def test_eps_zero_and_a_zero_gradient_give_a_zero_step(opt):
             assert np.all(np.isfinite(field))
 
 
-@pytest.mark.parametrize("opt", ZERO_EPS, ids=repr)
-@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, 1e200])
+@pytest.mark.parametrize("opt, bad", [(opt, bad) for opt in ZERO_EPS for bad in (np.nan, np.inf, -np.inf, 1e200)
+                                      if bad != 1e200 or opt.squares_gradient],  # 1e200 is too large to square
+                         ids=lambda case: repr(case))
 def test_eps_zero_guard_never_hides_a_bad_gradient(opt, bad):
     # with eps = 0 a NaN denominator fails the guard's "> 0" and would give a zero update: update
     # must still refuse the gradient, in a fresh state and in one that has seen gradients

@@ -297,7 +297,7 @@ def test_loss_bad_input(five_traces):
 def test_effective_lr_one_line_per_trace_and_coordinate(five_traces):
     ax = ax2d()
     lines = plotting.plot_effective_lr(five_traces, ax=ax)
-    assert len(lines) == 10
+    assert len(lines) == 2 * len(five_traces)  # two coordinates each
     for i, trace in enumerate(five_traces):
         x_line, y_line = lines[2 * i], lines[2 * i + 1]
         for c, line in enumerate((x_line, y_line)):
