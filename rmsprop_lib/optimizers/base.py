@@ -162,9 +162,10 @@ class Optimizer:
             _validate.finite_array("x", x, shape=shape)
         with np.errstate(over="ignore", invalid="ignore"):
             update, new_state = self._update(g, state)
-            # One pass over the new squares (s or v) and the update checks the gradient, its squares
-            # and the update at once: a NaN or inf in any of them makes this sum NaN or inf.
-            squares = getattr(new_state, self._squares) if self._squares else update
+            # One pass over the new squares (s or v; for other rules the gradient) and the update
+            # checks the gradient, its squares and the update at once: a NaN or inf in any of them
+            # makes this sum NaN or inf.
+            squares = getattr(new_state, self._squares) if self._squares else g
             total = _dot(squares, update)
         if not total < np.inf:
             self._refuse(g, squares, update)
