@@ -83,7 +83,7 @@ def make_moons(n_samples=200, noise=0.2, seed=0):
 
 def _check_points(X, name, value):
     if not np.isfinite(X).all():
-        raise ValueError(f"{name} is too large ({value:g}): the points overflow float64")
+        raise ValueError(f"{name} must be small enough for the points to fit in float64, got {value:g}")
 
 
 def make_spirals(n_samples=300, n_classes=2, turns=1.0, noise=0.1, seed=0):
@@ -121,8 +121,8 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
     n_test = int(round(test_fraction * len(y)))
     if not 1 <= n_test < len(y):
-        raise ValueError(f"test_fraction={test_fraction} leaves {n_test} of {len(y)} samples for testing: "
-                         "both parts need at least one sample")
+        raise ValueError(f"test_fraction must leave at least one sample in each part; {test_fraction} puts "
+                         f"{n_test} of {len(y)} samples in the test part")
     order = np.random.default_rng(_validate.count("seed", seed)).permutation(len(y))
     test, train_ = order[:n_test], order[n_test:]
     return X[train_], y[train_], X[test], y[test]

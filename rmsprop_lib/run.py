@@ -198,6 +198,9 @@ def follow(optimizer, grads, x0=None, label=None):
     """
     _check_optimizer(optimizer)
     grads = _validate.finite_array("grads", grads)
+    if grads.ndim == 0 or len(grads) == 0:
+        raise ValueError(f"grads must be a sequence of at least one gradient (shape (steps,) + shape), "
+                         f"got shape {grads.shape}")
     if grads.ndim == 1:
         grads = grads[:, None]
     shape = grads.shape[1:]

@@ -1,6 +1,6 @@
 """The bad-input sweep: every public function and class of the core modules, every argument, bad values.
 
-Modules: ``optimizers``, ``objectives``, ``run``, ``data`` and ``plotting`` (``_validate`` is the
+Modules: ``optimizers``, ``objectives``, ``run``, ``data``, ``regression``, ``schedules`` and ``plotting`` (``_validate`` is the
 shared checks they call). Each case calls a function with good arguments except ONE, replaced by
 a bad value: wrong types (None, strings, numeric strings such as "0.5", dicts, lists, complex
 numbers, booleans, objects), NaN and infinities, huge values (Python ints such as 10**400, sizes
@@ -11,7 +11,7 @@ whose message names the argument and says what is allowed (it contains "must").
 A case fails when the call returns (a silent result), raises anything else (AttributeError,
 OverflowError, a bare MemoryError ...), emits any warning, or runs past ``TIME_LIMIT`` (a hang).
 
-The sweep makes 2142 calls: 2142 clear errors, 0 silent results, 0 other errors, 0 warnings and
+The sweep makes 2642 calls: 2642 clear errors, 0 silent results, 0 other errors, 0 warnings and
 0 hangs (``test_the_counts_in_the_docstring_are_current`` keeps these numbers true).
 ``python tests/test_bad_input.py`` prints the counts per function.
 """
@@ -31,12 +31,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from rmsprop_lib import data, plotting  # noqa: E402
+from rmsprop_lib import data, plotting, regression, schedules  # noqa: E402
 from rmsprop_lib.objectives import (MAX_GRID_SIZE, NoisyObjective, Objective, bowl, elongated_bowl,  # noqa: E402
                                     get_objective, quadratic, with_noise)
 from rmsprop_lib.optimizers import (AdaGrad, AdaGradState, Adam, AdamState, GradientDescent,  # noqa: E402
                                     GradientDescentState, Momentum, MomentumState, RMSProp, RMSPropState)
-from rmsprop_lib.run import MAX_STEPS, minimize  # noqa: E402
+from rmsprop_lib.run import MAX_STEPS, follow, minimize  # noqa: E402
 
 TIME_LIMIT = 10.0  # seconds; every good call takes well under 0.5 s
 NAN, INF, HUGE = float("nan"), float("inf"), 10**400
@@ -269,12 +269,26 @@ BIG = quadratic(np.ones(1_000_000), name="a million parameters")
 sweep("minimize", minimize, {"objective": BIG, "optimizer": GradientDescent(0.1), "steps": 5},
       {"steps": [1000, 10**6]})  # the history would not fit in the memory budget
 
+GRADS_BAD = [None, "abc", 3, [], [[]], [NAN, 1.0], [INF], [HUGE], ["1"], {}, [1 + 2j], object(), [[1.0], [1.0, 2.0]]]
+sweep("follow", follow, {"optimizer": RMSProp(0.1), "grads": [1.0, -2.0, 0.5], "x0": None, "label": None},
+      {"optimizer": [None, "adam", RMSProp, 0.1, {}, bowl], "grads": GRADS_BAD,
+       "x0": [[1.0, 2.0], "a", [NAN], [INF], {}, [[1.0]]], "label": LABEL_BAD})
+
 sweep("make_linear_data", data.make_linear_data,
       {"n": 10, "intercept": 4.0, "slope": 3.0, "x_range": (0.0, 2.0), "noise": 1.0, "seed": 0},
       {"n": count_bad(1, data.MAX_POINTS), "intercept": real_bad(), "slope": real_bad() + [1e308],
        "x_range": [None, 2, "ab", (2.0, 0.0), (1.0, 1.0), (0.0, NAN), (0.0, INF), (0.0, HUGE), ("0", 1.0),
                    (0.0, 1.0, 2.0), {}, [0.0], (-1e308, 1e308)],
        "noise": nonnegative_bad(), "seed": count_bad(0)})
+sweep("make_moons", data.make_moons, {"n_samples": 20, "noise": 0.2, "seed": 0},
+      {"n_samples": count_bad(2, data.MAX_POINTS), "noise": nonnegative_bad() + [1e308], "seed": count_bad(0)})
+sweep("make_spirals", data.make_spirals, {"n_samples": 20, "n_classes": 2, "turns": 1.0, "noise": 0.1, "seed": 0},
+      {"n_samples": count_bad(2, data.MAX_POINTS) + [1], "n_classes": count_bad(2) + [21],
+       "turns": positive_bad() + [1e7], "noise": nonnegative_bad() + [1e308], "seed": count_bad(0)})
+XC, YC = data.make_moons(20)
+sweep("train_test_split", data.train_test_split, {"X": XC, "y": YC, "test_fraction": 0.25, "seed": 0},
+      {"X": X_BAD, "y": Y_BAD + [YC + 0.5, -np.ones(20)], "test_fraction": positive_bad() + [1.0, 1.5, 0.001, 0.99],
+       "seed": count_bad(0)})
 for function in (data.check_data, data.least_squares):
     sweep(function.__name__, function, {"X": X_GOOD, "y": Y_GOOD}, {"X": X_BAD, "y": Y_BAD})
 sweep("mse_loss", data.mse_loss, {"theta": [0.0, 0.0], "X": X_GOOD, "y": Y_GOOD},
@@ -309,6 +323,18 @@ sweep("fit", data.fit, FIT_GOOD,
        "seed": count_bad(0), "shuffle": FLAG_BAD, "last_batch": CHOICE_BAD, "gradient_scale": CHOICE_BAD,
        "stop": [3, "rule", {}, 1e-3, lambda losses: "yes", lambda losses: None], "label": LABEL_BAD})
 sweep("fit", data.fit, dict(FIT_GOOD, batch_size=1), {"epochs": [MAX_STEPS]})  # 3 batches an epoch: too many
+
+SCHEDULE_GOOD = {"lr": 0.1, "step_size": 5, "gamma": 0.5, "total_steps": 20, "min_lr": 0.0, "warmup_steps": 5,
+                 "start_factor": 0.5}
+SCHEDULE_BAD = {"lr": positive_bad(), "step_size": count_bad(1), "gamma": positive_bad() + [1.5],
+                "total_steps": count_bad(1), "min_lr": nonnegative_bad() + [0.2],
+                "warmup_steps": count_bad(1), "start_factor": positive_bad() + [1.5]}
+for function in (schedules.step_decay, schedules.cosine_decay, schedules.linear_warmup, schedules.warmup_cosine):
+    arguments = function.__code__.co_varnames[:function.__code__.co_argcount]
+    sweep(function.__name__, function, {k: SCHEDULE_GOOD[k] for k in arguments},
+          {k: SCHEDULE_BAD[k] + ([20] if (k, function) == ("warmup_steps", schedules.warmup_cosine) else [])
+           for k in arguments})
+sweep("Schedule()", schedules.cosine_decay(0.1, 10), {"k": 3}, {"k": count_bad(0)})
 
 sweep("color_for", plotting.color_for, {"trace_or_name": "RMSProp"},
       {"trace_or_name": [None, 3, {}, [], b"RMSProp", RMSProp, ["RMSProp"]]})
@@ -431,14 +457,14 @@ def test_the_sweep_covers_every_public_callable():
 
     from rmsprop_lib import objectives, optimizers, run as run_module
     swept = {case.function.split(".")[0].rstrip("()") for case in CASES}
-    modules = (optimizers, objectives, run_module, data, plotting)
+    modules = (optimizers, objectives, run_module, data, regression, schedules, plotting)
     public = {name for module in modules for name, value in vars(module).items()
               if not name.startswith("_") and (inspect.isfunction(value) or inspect.isclass(value))
               and getattr(value, "__module__", "") == module.__name__}
     # not called by learners with arguments to check: state types (checked through step), result
     # records made by minimize and fit, and the abstract base class
     not_swept = {"GradientDescentState", "MomentumState", "AdaGradState", "RMSPropState", "AdamState",
-                 "Trace", "FitResult", "Optimizer"}
+                 "Trace", "FitResult", "Optimizer", "History", "Schedule"}
     assert public - not_swept <= swept | {"bowl"}, sorted(public - not_swept - swept)
 
 
