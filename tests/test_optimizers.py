@@ -9,7 +9,6 @@ import dataclasses
 import inspect
 import math
 import re
-import warnings
 
 import numpy as np
 import pytest
@@ -626,13 +625,11 @@ ZERO_EPS = [cls(0.1, eps=0.0) for cls in WITH_EPS] + [
 
 
 @pytest.mark.parametrize("opt", ZERO_EPS, ids=repr)
-def test_eps_zero_and_a_zero_gradient_give_a_zero_step(opt):
+def test_eps_zero_and_a_zero_gradient_give_a_zero_step(opt, no_warnings):
     state = opt.init(np.zeros(2))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for _ in range(3):
-            update, state = opt.update(np.array([0.0, 3.0]), state)
-            assert update[0] == 0.0 and np.isfinite(update[1]) and update[1] > 0
+    for _ in range(3):
+        update, state = opt.update(np.array([0.0, 3.0]), state)
+        assert update[0] == 0.0 and np.isfinite(update[1]) and update[1] > 0
     for field in state:
         if isinstance(field, np.ndarray):
             assert np.all(np.isfinite(field))
@@ -736,18 +733,16 @@ def test_init_checks_the_start_point(opt):
             opt.init(x0)
 
 
-def test_centered_rmsprop_never_takes_the_root_of_a_rounded_negative_variance():
+def test_centered_rmsprop_never_takes_the_root_of_a_rounded_negative_variance(no_warnings):
     # With a constant gradient, g_avg^2 approaches s and s - g_avg^2 rounds to tiny negative
     # numbers after a few hundred steps (PyTorch returns NaN there). The variance is clipped at 0.
     opt = RMSProp(lr=0.01, rho=0.9, eps=1e-8, centered=True)
     state = opt.init(np.zeros(3))
     grad = np.array([4.51524271, 1.7, 12.5])  # the first rounds below zero at update 320
     negative = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for _ in range(600):
-            update, state = opt.update(grad, state)
-            assert np.all(np.isfinite(update))
-            negative.append(np.any(state.s - state.g_avg**2 < 0))
+    for _ in range(600):
+        update, state = opt.update(grad, state)
+        assert np.all(np.isfinite(update))
+        negative.append(np.any(state.s - state.g_avg**2 < 0))
     assert any(negative)  # the case the clipping is for did happen
     assert np.all(state.s - state.g_avg**2 < 1e-12)

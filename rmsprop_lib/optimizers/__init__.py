@@ -20,7 +20,7 @@ would be NaN); optax's AdaGrad guards its division the same way.
 ``OPTIMIZERS`` (name -> class, in the order of the series) is the registry: plots take their
 colours from it, the playground its sliders, the tests their lists of optimizers.
 """
-from .base import MAX_SQUARED_ENTRY, MAX_T, Control, Optimizer, _squared_norm, hyperparameter
+from .base import MAX_SQUARED_ENTRY, MAX_T, Control, Optimizer, _squared_norm, hyperparameter  # noqa: F401
 from .rules import *  # noqa: F403 - every rule, its state class and OPTIMIZERS (rules.__all__)
 from .rules import __all__ as _rules
 
