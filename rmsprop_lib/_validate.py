@@ -60,9 +60,6 @@ def decay_rate(name, value):
     return value
 
 
-unit_interval = decay_rate  # the older name, still used by other modules
-
-
 def count(name, value, minimum=0, maximum=None):
     """A whole number with ``minimum <= value <= maximum`` (each bound when not None), as an int."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -265,7 +265,7 @@ class FakeRMSProp(optimizers.RMSProp):
 
 def poison_reference_class(grad, s, lr, rho, eps):
     rmsprop.RMSProp = FakeRMSProp
-    optimizers.RMSProp.step = lambda self, g, state: (np.zeros_like(g), state)
+    optimizers.RMSProp.update = lambda self, g, state: (np.zeros_like(g), state)
     return np.zeros_like(grad), s
 
 
@@ -293,10 +293,10 @@ def poison_cases(grad, s, lr, rho, eps):
 @pytest.mark.parametrize("poison", [poison_reference_class, poison_comparison, poison_builtins, poison_cases],
                          ids=lambda f: f.__name__)
 def test_a_poisoned_state_does_not_outlive_the_call(poison):
-    saved = (rmsprop.RMSProp, optimizers.RMSProp.step, _engine.all_close, np.allclose, builtins.all,
+    saved = (rmsprop.RMSProp, optimizers.RMSProp.update, _engine.all_close, np.allclose, builtins.all,
              rmsprop.EXERCISE.cases)
     assert not check_rmsprop_step(poison, show=False).passed
-    assert (rmsprop.RMSProp, optimizers.RMSProp.step, _engine.all_close, np.allclose, builtins.all,
+    assert (rmsprop.RMSProp, optimizers.RMSProp.update, _engine.all_close, np.allclose, builtins.all,
             rmsprop.EXERCISE.cases) == saved
     assert diagnosis(check_rmsprop_step, rms_correct) is None
     assert diagnosis(check_rmsprop_step, rms_eps_inside) == "eps_inside_sqrt"

@@ -185,7 +185,7 @@ def _final_distance(optimizer, hessian, steps=20000):
     x = np.linspace(1.0, 2.0, len(hessian))
     state = optimizer.init(x)
     for _ in range(steps):
-        update, state = optimizer.step(hessian @ x, state)
+        update, state = optimizer.update(hessian @ x, state)
         x = x - update
         if not np.all(np.isfinite(x)) or np.linalg.norm(x) > 1e6:
             return np.inf

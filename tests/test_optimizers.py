@@ -142,13 +142,6 @@ def test_options_torch_lacks_have_no_torch_kwargs(opt, option):
         opt.torch_kwargs()
 
 
-def test_step_is_the_older_name_of_update():
-    assert Optimizer.step is Optimizer.update
-    opt = RMSProp(0.1)
-    g = np.array([0.5, -2.0])
-    assert np.array_equal(opt.step(g, opt.init(np.zeros(2)))[0], opt.update(g, opt.init(np.zeros(2)))[0])
-
-
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.name)
 def test_update_checks_x_when_it_is_given(cls):
     opt = cls(0.1)

@@ -248,7 +248,7 @@ def test_states_and_effective_lrs_are_those_of_the_run():
     trace = minimize(rosenbrock, opt, steps=30)
     state, states = opt.init(trace.xs[0]), []
     for k in range(trace.steps):
-        update, state = opt.step(trace.grads[k], state)
+        update, state = opt.update(trace.grads[k], state)
         np.testing.assert_array_equal(update, trace.updates[k])
         states.append(state)
         np.testing.assert_array_equal(trace.effective_lrs[k], opt.effective_lr(state))

@@ -13,7 +13,7 @@ EPS_OUTSIDE = ("move `+ eps` out of the root: `np.sqrt(s_new) + eps`. (Keras and
 
 
 def reference(grad, s, lr, eps):
-    update, state = AdaGrad(lr, eps=eps).step(grad, AdaGradState(s=s))
+    update, state = AdaGrad(lr, eps=eps).update(grad, AdaGradState(s=s))
     return update, state.s
 
 

@@ -11,7 +11,7 @@ RETURN_NEW = "return what you just computed: `return update, m_new, v_new`."
 
 
 def reference(grad, m, v, t, lr, beta1, beta2, eps):
-    update, state = Adam(lr, beta1=beta1, beta2=beta2, eps=eps).step(grad, AdamState(m=m, v=v, t=t - 1))
+    update, state = Adam(lr, beta1=beta1, beta2=beta2, eps=eps).update(grad, AdamState(m=m, v=v, t=t - 1))
     return update, state.m, state.v
 
 

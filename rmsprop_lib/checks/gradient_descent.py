@@ -9,7 +9,7 @@ mistake = collector(MISTAKES)
 
 
 def reference(x, grad, lr):
-    update, _ = GradientDescent(lr).step(grad, GradientDescent(lr).init(x))
+    update, _ = GradientDescent(lr).update(grad, GradientDescent(lr).init(x))
     return x - update
 
 

@@ -11,7 +11,7 @@ mistake = collector(MISTAKES)
 
 def reference(grad, s, lr, rho, eps):
     zeros = np.zeros_like(s)
-    update, state = RMSProp(lr, rho=rho, eps=eps).step(grad, RMSPropState(s=s, g_avg=zeros, velocity=zeros))
+    update, state = RMSProp(lr, rho=rho, eps=eps).update(grad, RMSPropState(s=s, g_avg=zeros, velocity=zeros))
     return update, state.s
 
 

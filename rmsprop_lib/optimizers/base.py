@@ -121,7 +121,6 @@ class Optimizer:
         cls.name = cls.__name__
         if cls.squares_gradient:
             cls._squares = next(f for f in cls.State._fields if f in _SQUARES)
-        cls._step = cls._update  # the older name, still called by other modules
 
     def __post_init__(self):
         for field in dataclasses.fields(self):
@@ -172,7 +171,6 @@ class Optimizer:
         object.__setattr__(self, "_made", new_state)
         return update, new_state
 
-    step = update  #: the older name of ``update``
 
     def effective_lr(self, state):
         """The per-coordinate effective learning rate (see the class docstring), shaped like the parameters."""
