@@ -181,3 +181,11 @@ def bounds(name, value):
     if not (x0 < x1 and y0 < y1):
         raise ValueError(f"{name} must have xmin < xmax and ymin < ymax, got {show(value)}")
     return (x0, x1), (y0, y1)
+
+
+def finite_result(value, what, inputs, advice):
+    """``value``, after checking that computing it from ``inputs`` did not overflow float64."""
+    if not np.isfinite(value).all():
+        raise ValueError(f"{inputs} must be small enough for the {what} to be finite in float64 (it overflows): "
+                         f"{advice}")
+    return value

@@ -300,11 +300,7 @@ def gradient_check(model, params, X, y, h=1e-5, floor=1e-4):
 
 
 def _finite(what, value):
-    """``value``, after checking that computing it did not overflow float64."""
-    if not np.isfinite(value).all():
-        raise ValueError(f"params and X must be small enough for the {what} to be finite in float64 "
-                         "(it overflows): use smaller weights or rescale the inputs")
-    return value
+    return _validate.finite_result(value, what, "params and X", "use smaller weights or rescale the inputs")
 
 
 def __getattr__(name):

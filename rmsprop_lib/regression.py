@@ -39,11 +39,7 @@ def _theta(name, theta, d):
 
 
 def _finite_result(what, value):
-    """``value``, after checking that computing it did not overflow float64."""
-    if not np.isfinite(value).all():
-        raise ValueError(f"X, y and theta must be small enough for the {what} to fit in float64 "
-                         "(it overflows): rescale the data")
-    return value
+    return _validate.finite_result(value, what, "X, y and theta", "rescale the data")
 
 
 def _half_mse(residual):

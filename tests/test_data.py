@@ -473,7 +473,7 @@ def test_data_around_1e200_is_reported_not_silently_stuck(optimizer):
 
 def test_losses_that_overflow_are_refused():
     X, y = small_problem()
-    with pytest.raises(ValueError, match="theta must be small enough for the loss to fit in float64"):
+    with pytest.raises(ValueError, match="theta must be small enough for the loss to be finite in float64"):
         mse_loss(np.array([1e200, 1e200]), X, y)
 
 
