@@ -16,7 +16,8 @@ import numpy as np
 from . import _validate
 from .objectives import NoisyObjective, Objective, get_objective
 from .optimizers import OPTIMIZERS, Optimizer
-from .run import MAX_STEPS, _descend, minimize
+from .loop import MAX_STEPS, _descend
+from .run import minimize
 
 # --------------------------------------------------------------------------- runs whose end is chance
 
