@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate
+from .loop import MAX_STEPS, _descend
 from .objectives import NoisyObjective, Objective, get_objective
 from .optimizers import OPTIMIZERS, Optimizer
-from .loop import MAX_STEPS, _descend
 from .run import minimize
 
 # --------------------------------------------------------------------------- runs whose end is chance
