@@ -10,7 +10,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 
-from rmsprop_lib import links
+from course import links  # the lecturer tools, in the checkout (tools/build_book.py puts it on the path)
 
 SRC = Path(__file__).resolve().parent     # the staging folder (this file is copied there)
 

@@ -182,13 +182,3 @@ def check_batch_size(batch_size, n):
     return batch_size
 
 
-# The regression functions lived here before they got their own module; these names still work.
-_MOVED_TO_REGRESSION = ("GRADIENT_SCALES", "FitResult", "LossChange", "Patience", "SmoothedLossChange",
-                        "check_data", "fit", "least_squares", "mse_gradient", "mse_loss")
-
-
-def __getattr__(name):
-    if name in _MOVED_TO_REGRESSION:
-        from . import regression
-        return getattr(regression, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,7 +26,7 @@ import numbers
 import numpy as np
 
 from . import _validate
-from .data import MAX_POINTS, make_moons, make_spirals, train_test_split  # noqa: F401 (their old home)
+from .data import MAX_POINTS
 from .objectives import MAX_GRID_SIZE
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
@@ -301,11 +301,3 @@ def gradient_check(model, params, X, y, h=1e-5, floor=1e-4):
 
 def _finite(what, value):
     return _validate.finite_result(value, what, "params and X", "use smaller weights or rescale the inputs")
-
-
-def __getattr__(name):
-    # train, train_seeds and TrainResult lived here before they got their own module; these names still work
-    if name in ("train", "train_seeds", "TrainResult", "MAX_SEEDS"):
-        from . import training
-        return getattr(training, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -289,11 +289,11 @@ XC, YC = data.make_moons(20)
 sweep("train_test_split", data.train_test_split, {"X": XC, "y": YC, "test_fraction": 0.25, "seed": 0},
       {"X": X_BAD, "y": Y_BAD + [YC + 0.5, -np.ones(20)], "test_fraction": positive_bad() + [1.0, 1.5, 0.001, 0.99],
        "seed": count_bad(0)})
-for function in (data.check_data, data.least_squares):
+for function in (regression.check_data, regression.least_squares):
     sweep(function.__name__, function, {"X": X_GOOD, "y": Y_GOOD}, {"X": X_BAD, "y": Y_BAD})
-sweep("mse_loss", data.mse_loss, {"theta": [0.0, 0.0], "X": X_GOOD, "y": Y_GOOD},
+sweep("mse_loss", regression.mse_loss, {"theta": [0.0, 0.0], "X": X_GOOD, "y": Y_GOOD},
       {"theta": vector_bad() + [[1e200, 1e200]], "X": X_BAD, "y": Y_BAD})  # the squared residuals overflow
-sweep("mse_gradient", data.mse_gradient, {"theta": [0.0, 0.0], "X": X_GOOD, "y": Y_GOOD, "divide_by": None},
+sweep("mse_gradient", regression.mse_gradient, {"theta": [0.0, 0.0], "X": X_GOOD, "y": Y_GOOD, "divide_by": None},
       {"theta": vector_bad(), "X": X_BAD, "y": Y_BAD, "divide_by": without(positive_bad(), None)})
 BATCH_SIZE_BAD = [None, "2", 2.5, True, {}, 0, -1, 11, HUGE, 1 + 0j]
 sweep("MiniBatches", data.MiniBatches, {"n": 10, "batch_size": 3, "seed": 0, "shuffle": True, "last_batch": "keep"},
@@ -306,23 +306,23 @@ sweep("minibatches", data.minibatches,
       {"X": X10, "y": Y10, "batch_size": 3, "epochs": 2, "seed": 0, "shuffle": True, "last_batch": "keep"},
       {"X": X_BAD, "y": Y_BAD, "batch_size": BATCH_SIZE_BAD, "epochs": count_bad(1, MAX_STEPS),
        "seed": count_bad(0), "shuffle": FLAG_BAD, "last_batch": CHOICE_BAD})
-sweep("LossChange", data.LossChange, {"tol": 1e-3}, {"tol": positive_bad()})
-sweep("Patience", data.Patience, {"patience": 3, "min_delta": 1e-3},
+sweep("LossChange", regression.LossChange, {"tol": 1e-3}, {"tol": positive_bad()})
+sweep("Patience", regression.Patience, {"patience": 3, "min_delta": 1e-3},
       {"patience": count_bad(1, MAX_STEPS), "min_delta": nonnegative_bad()})
-sweep("SmoothedLossChange", data.SmoothedLossChange, {"tol": 1e-3, "beta": 0.8},
+sweep("SmoothedLossChange", regression.SmoothedLossChange, {"tol": 1e-3, "beta": 0.8},
       {"tol": positive_bad(), "beta": decay_bad()})
 LOSSES_BAD = [None, "abc", 3, [NAN, 1.0], [[1.0, 2.0]], [1 + 2j], {}, ["1", "2"], [INF, 1.0], [HUGE, 1.0], object()]
-for rule in (data.LossChange(), data.Patience(2), data.SmoothedLossChange()):
+for rule in (regression.LossChange(), regression.Patience(2), regression.SmoothedLossChange()):
     sweep(f"{type(rule).__name__}()", rule, {"losses": [3.0, 2.0, 1.0]}, {"losses": LOSSES_BAD})
-sweep("SmoothedLossChange.smooth", data.SmoothedLossChange().smooth, {"losses": [3.0, 2.0]}, {"losses": LOSSES_BAD})
+sweep("SmoothedLossChange.smooth", regression.SmoothedLossChange().smooth, {"losses": [3.0, 2.0]}, {"losses": LOSSES_BAD})
 FIT_GOOD = {"optimizer": RMSProp(0.1), "X": X_GOOD, "y": Y_GOOD, "epochs": 3, "batch_size": None, "theta0": None,
             "seed": 0, "shuffle": True, "last_batch": "keep", "gradient_scale": "batch", "stop": None, "label": None}
-sweep("fit", data.fit, FIT_GOOD,
+sweep("fit", regression.fit, FIT_GOOD,
       {"optimizer": [None, "adam", RMSProp, 0.1, {}], "X": X_BAD, "y": Y_BAD, "epochs": count_bad(1, MAX_STEPS),
        "batch_size": without(BATCH_SIZE_BAD, None) + [4], "theta0": without(vector_bad(), None),
        "seed": count_bad(0), "shuffle": FLAG_BAD, "last_batch": CHOICE_BAD, "gradient_scale": CHOICE_BAD,
        "stop": [3, "rule", {}, 1e-3, lambda losses: "yes", lambda losses: None], "label": LABEL_BAD})
-sweep("fit", data.fit, dict(FIT_GOOD, batch_size=1), {"epochs": [MAX_STEPS]})  # 3 batches an epoch: too many
+sweep("fit", regression.fit, dict(FIT_GOOD, batch_size=1), {"epochs": [MAX_STEPS]})  # 3 batches an epoch: too many
 
 SCHEDULE_GOOD = {"lr": 0.1, "step_size": 5, "gamma": 0.5, "total_steps": 20, "min_lr": 0.0, "warmup_steps": 5,
                  "start_factor": 0.5}

@@ -546,11 +546,3 @@ def test_effective_lrs_are_those_of_the_rule_on_the_batch_gradients():
         np.testing.assert_allclose(result.effective_lrs[k], 0.05 / (np.sqrt(s) + 1e-6), rtol=1e-12)
         theta = theta - 0.05 * g / (np.sqrt(s) + 1e-6)
     np.testing.assert_allclose(result.theta, theta, rtol=1e-12)
-
-
-def test_the_old_import_paths_still_work():
-    from rmsprop_lib import data, mlp, regression, training
-    assert data.fit is regression.fit and data.check_data is regression.check_data
-    assert mlp.make_moons is make_moons and mlp.train_seeds is training.train_seeds
-    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
-        data.nope

@@ -318,7 +318,7 @@ def test_citation_cff_is_valid_cff_1_2_and_agrees_with_the_package():
 def test_the_release_procedure_tags_retargets_and_builds_the_website_and_the_zip():
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     release = text[text.index("## Releasing a version"):]
-    for command in ("python -m rmsprop_lib.links --repo OWNER/NAME --ref vX.Y.Z", "python -m rmsprop_lib.links --check",
+    for command in ("python -m course.links --repo OWNER/NAME --ref vX.Y.Z", "python -m course.links --check",
                     "git tag -a vX.Y.Z", "python tools/build_book.py", "NAME-notebooks.zip"):
         assert command in release, command
     assert (ROOT / "tools" / "build_book.py").is_file()

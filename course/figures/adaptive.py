@@ -3,7 +3,7 @@ average, RMSProp against AdaGrad, RMSProp on linear regression."""
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rmsprop_lib import data, plotting
+from rmsprop_lib import data, plotting, regression
 from rmsprop_lib.objectives import rosenbrock
 from rmsprop_lib.optimizers import AdaGrad, RMSProp
 from rmsprop_lib.run import follow, minimize
@@ -74,12 +74,12 @@ def rmsprop_vs_adagrad():
 
 def regression_loss_curves():
     X, y = data.make_linear_data(seed=0)
-    best = data.mse_loss(data.least_squares(X, y), X, y)
+    best = regression.mse_loss(regression.least_squares(X, y), X, y)
 
     def rule():
         return RMSProp(lr=0.1, rho=0.9, eps=1e-5, eps_inside_sqrt=True)
-    full = data.fit(rule(), X, y, epochs=300)
-    mini = data.fit(rule(), X, y, epochs=30, batch_size=32, seed=1)
+    full = regression.fit(rule(), X, y, epochs=300)
+    mini = regression.fit(rule(), X, y, epochs=30, batch_size=32, seed=1)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     color = RMSProp.color
     # Near the best fit the minimum is unstable (notebook 04, section 2): the run is thrown out again and

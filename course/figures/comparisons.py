@@ -3,7 +3,7 @@ playground's gallery and sensitivity maps (the very experiments of notebook 06),
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rmsprop_lib import experiments, mlp
+from rmsprop_lib import data, experiments, mlp, training
 from rmsprop_lib.optimizers import OPTIMIZERS, Adam
 from rmsprop_lib.run import follow
 
@@ -73,7 +73,7 @@ def sensitivity_heat_maps():
 def mlp_comparison():
     # Notebook 07's set-up: 100 training points, one hidden layer of 10, full batch, 200 steps,
     # and for each optimizer the best learning rate of the notebook's grid.
-    X, y = mlp.make_moons(100, noise=0.2, seed=0)
+    X, y = data.make_moons(100, noise=0.2, seed=0)
     net = mlp.MLP(hidden=(10,), activation="tanh")
     runs = [("GradientDescent", dict(lr=3.0)), ("Momentum", dict(lr=1.0)), ("AdaGrad", dict(lr=1.0)),
             ("RMSProp", dict(lr=0.03)), ("Adam", dict(lr=0.3))]
@@ -82,7 +82,7 @@ def mlp_comparison():
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.6, 1]})
     for k, (name, hyper) in enumerate(runs):
         cls = OPTIMIZERS[name]
-        results = mlp.train_seeds(net, cls(**hyper), X, y, seeds=seeds, steps=steps)
+        results = training.train_seeds(net, cls(**hyper), X, y, seeds=seeds, steps=steps)
         losses = np.array([r.losses for r in results])
         t = np.arange(losses.shape[1])
         left.plot(t, np.median(losses, axis=0), color=cls.color, linewidth=2, label=f"{cls.label} (lr {hyper['lr']:g})")

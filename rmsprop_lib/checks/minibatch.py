@@ -2,7 +2,7 @@
 squared error ``0.5 * mean((X @ theta - y)**2)`` over the batch (notebook 04)."""
 import numpy as np
 
-from ..data import mse_gradient
+from ..regression import mse_gradient
 from ._engine import Exercise, check, collector
 
 MISTAKES = []
