@@ -982,6 +982,7 @@ def test_prepare_draws_every_landscape_ahead_and_leaves_the_figure_as_it_was():
 
 def test_the_playground_prepares_by_itself_once_used_from_the_page_and_left_alone(monkeypatch):
     import asyncio
+    import threading
 
     monkeypatch.setattr(w.app, "IDLE_SECONDS", 0.01)
     pg = playground(figsize=(6.0, 2.5), dpi=40)
@@ -996,7 +997,21 @@ def test_the_playground_prepares_by_itself_once_used_from_the_page_and_left_alon
                 break
             await asyncio.sleep(0.02)
 
-    asyncio.run(use())
+    # In a thread of its own: an earlier test (the browser tests' Playwright) may still hold a running
+    # event loop in this one, and asyncio.run refuses to start a second.
+    failures = []
+
+    def run_use():
+        try:
+            asyncio.run(use())
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the test's thread
+            failures.append(exc)
+
+    worker = threading.Thread(target=run_use)
+    worker.start()
+    worker.join()
+    if failures:
+        raise failures[0]
     assert pg._idle is None and pg._unprepared(LANDSCAPES) == []
     assert set(pg._prepared) == set(LANDSCAPES) - {pg.settings.landscape}
     assert all(ahead.lr == 0.03 for ahead in pg._prepared.values())  # drawn ahead with the settings shown
