@@ -12,9 +12,10 @@ With ``--separate`` each notebook gets its own pytest process instead
 (``python -m pytest notebooks/NN_name.ipynb``): what one learner running one notebook waits for,
 start-up included.
 
-For each notebook the table gives the wall time (what the budget is about) and the ratio to the
-floor. Budgets (DESIGN.md): no notebook over 6 s, the whole series <= 40 s, serially, on a 2-core
-machine. The total is the wall time of the whole pytest process (start-up included).
+For each notebook the table gives the wall time and its ratio to the floor, measured in the same run
+(machines here are noisy, so the budgets are ratios): no notebook over 3x the floor, and the
+notebooks together at most 2x the floor of as many import-only notebooks. The total wall time of the
+whole pytest process (start-up included) is printed too.
 
 This is a script, not a test. Run it from anywhere:
 
@@ -36,8 +37,8 @@ from pathlib import Path
 from _machine import machine_notes  # benchmarks/_machine.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_BUDGET = 6.0
-SERIES_BUDGET = 40.0
+NOTEBOOK_BUDGET = 3.0  # x the floor, for each notebook
+SERIES_BUDGET = 2.0  # x the floor times the number of notebooks, for the notebooks together
 
 
 def print_table(headers, rows):
@@ -176,8 +177,8 @@ def main(argv=None):
     rows, over, failures = [], [], []
     for path in paths:
         seconds, passed = times[path]
-        status = "ok" if seconds <= NOTEBOOK_BUDGET else "OVER"
-        if seconds > NOTEBOOK_BUDGET:
+        status = "ok" if seconds <= NOTEBOOK_BUDGET * floor_time else "OVER"
+        if seconds > NOTEBOOK_BUDGET * floor_time:
             over.append(path.name)
         if not passed:
             status += ", nbval FAILED"
@@ -186,7 +187,7 @@ def main(argv=None):
     rows.append(["(floor: import rmsprop_lib only)", f"{floor_time:.2f}", "1.00", ""])
     mode = "one pytest process per notebook" if args.separate else "one pytest process for all"
     print(f"\n{mode}, median of {args.repeat} run(s)")
-    print_table(["notebook", "seconds", "x floor", f"<= {NOTEBOOK_BUDGET:g} s"], rows)
+    print_table(["notebook", "seconds", "x floor", f"<= {NOTEBOOK_BUDGET:g}x"], rows)
     notebooks_total = sum(times[p][0] for p in paths)
     if args.separate:
         series = notebooks_total
@@ -194,12 +195,13 @@ def main(argv=None):
     else:
         series = process_wall - floor_time
         print(f"\npytest start-up (imports, collection), paid once: {startup:.2f} s")
-    print(f"notebooks alone: {notebooks_total:.2f} s, {notebooks_total / floor_time:.1f} x the floor")
+    ratio = notebooks_total / (floor_time * len(paths))
+    print(f"notebooks alone: {notebooks_total:.2f} s, {ratio:.2f} x the floor of {len(paths)} import-only notebook(s) "
+          f"(budget {SERIES_BUDGET:g}x: {'ok' if ratio <= SERIES_BUDGET else 'OVER'})")
     what = "the series" if not args.notebooks else "these notebooks"
-    print(f"total for {what}: {series:.2f} s for {len(paths)} notebook(s) (budget {SERIES_BUDGET:g} s: "
-          f"{'ok' if series <= SERIES_BUDGET else 'OVER'})"
-          + ("" if args.separate else "; the wall time of the pytest process without the floor notebook"))
-    print(f"slowest: {max(rows[:-1], key=lambda r: float(r[1]))[0]}; over {NOTEBOOK_BUDGET:g} s: "
+    print(f"total for {what}: {series:.2f} s for {len(paths)} notebook(s)"
+          + ("" if args.separate else " (the wall time of the pytest process without the floor notebook)"))
+    print(f"slowest: {max(rows[:-1], key=lambda r: float(r[1]))[0]}; over {NOTEBOOK_BUDGET:g}x the floor: "
           f"{', '.join(over) if over else 'none'}")
     for name in failures:
         print(f"nbval failed: {name} (run: python -m pytest notebooks/{name})")

@@ -18,7 +18,7 @@ DIAGNOSES = {
     "mutates_input": "the values are right but an input array was modified in place",
     "wrong_sign": "the update, gradient or loss has the wrong sign",
     "missing_lr": "the learning rate is missing from the update",
-    "missing_grad": "the update is the step size alone, without the gradient",
+    "missing_grad": "the update is the learning rate alone, without the gradient",
     "missing_square": "the gradient is not squared in the accumulator",
     "eps_inside_sqrt": "epsilon is added inside the square root instead of outside",
     "missing_sqrt": "the denominator has no square root",
