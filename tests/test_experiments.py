@@ -145,3 +145,15 @@ def test_notebook_06_draws_its_gallery_and_heat_maps_with_the_functions_the_figu
     for call in ("experiments.gallery_runs()", "experiments.plot_gallery(", "experiments.sensitivity_map(",
                  "experiments.plot_sensitivity_maps("):
         assert call in source, call
+
+
+def test_on_rosenbrock_x_gets_the_smaller_effective_learning_rate():
+    """Notebook 06, "Try this" answer 2: from the playground's start with lr 0.1, x's factor is the smaller one in
+    93% of RMSProp's 300 updates and in all of Adam's (x's gradient carries the wall term -400 x (y - x^2))."""
+    from rmsprop_lib import Adam, RMSProp, minimize, rosenbrock
+
+    shares = {}
+    for opt in (RMSProp(lr=0.1), Adam(lr=0.1)):
+        lrs = np.asarray(minimize(rosenbrock, opt, steps=300).effective_lrs)
+        shares[opt.name] = np.mean(lrs[:, 0] < lrs[:, 1])
+    assert round(shares["RMSProp"], 2) == 0.93 and shares["Adam"] == 1.0
