@@ -12,7 +12,7 @@ import pytest
 from checks_support import assert_diagnosis, run
 from rmsprop_lib.checks import (DIAGNOSES, _engine, adagrad, adam, check_adagrad_step,
                                 check_adam_step, check_gradient_descent_step, check_rmsprop_step,
-                                gradient_descent, rmsprop)
+                                gradient_descent, minibatch, rmsprop, softmax, stable_lr)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -589,7 +589,8 @@ def test_every_diagnosis_is_planted_somewhere():
     assert planted == set(DIAGNOSES)
 
 
-EXERCISES = [gradient_descent.EXERCISE, adagrad.EXERCISE, rmsprop.EXERCISE, adam.EXERCISE]
+EXERCISES = [gradient_descent.EXERCISE, adagrad.EXERCISE, rmsprop.EXERCISE, adam.EXERCISE, minibatch.EXERCISE,
+             softmax.EXERCISE, stable_lr.EXERCISE]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)
