@@ -385,3 +385,24 @@ def test_colours_and_flags_are_checked(five_traces):
         plotting.animate(bowl, five_traces, ax=ax2d(), nope=1)
     with pytest.raises(TypeError, match="traces must be a Trace or a list"):
         plotting.plot_loss({"a": five_traces[0]})
+
+
+def test_contour_draws_equal_units_by_default_and_auto_on_request():
+    fig, (left, right) = plt.subplots(1, 2)
+    plotting.plot_contour(elongated_bowl(), ax=left, n=20)
+    plotting.plot_contour(elongated_bowl(), ax=right, n=20, aspect="auto")
+    assert left.get_aspect() == 1.0
+    assert right.get_aspect() == "auto"
+    with pytest.raises(ValueError, match="aspect must be 'equal' or 'auto'"):
+        plotting.plot_contour(bowl, n=20, aspect="square")
+    plt.close(fig)
+
+
+def test_log_spaced_contour_bands_each_get_their_own_shade():
+    # Rosenbrock's levels are log-spaced; a linear colour scale would paint all the low bands one shade.
+    fig, ax = plt.subplots()
+    drawn = plotting.plot_contour(rosenbrock, ax=ax, n=60)
+    levels = drawn["contour"].levels
+    shades = [to_hex(drawn["contour"].cmap(drawn["contour"].norm(0.5 * (a + b)))) for a, b in zip(levels[:5], levels[1:6])]
+    assert len(set(shades)) == 5
+    plt.close(fig)

@@ -4,6 +4,7 @@ import numbers
 
 import numpy as np
 from matplotlib.animation import FuncAnimation
+from matplotlib.colors import BoundaryNorm
 
 from .. import _validate
 from .style import (CONTOUR_CMAP, MINIMUM_COLOR, _axes, _check_cmap, _check_grid_size, _check_objective, _label,
@@ -75,14 +76,14 @@ def _contour_levels(Z, levels, log_levels):
         raise TypeError(f"log_levels must be True, False or 'auto', got {log_levels!r}")
     if not log_levels:
         return np.linspace(zmin, zmax, levels)
-    lowest = max(float(np.percentile(depth, 0.1)), span * 1e-8)
+    lowest = max(float(np.percentile(depth, 2)), span * 1e-8)  # a band wide enough to draw unbroken
     if lowest >= span:
         return np.linspace(zmin, zmax, levels)
     return np.concatenate([[zmin], zmin + np.geomspace(lowest, span, levels - 1)])
 
 
 def plot_contour(objective, traces=(), ax=None, bounds=None, levels=30, log_levels="auto",
-                 show_minima=True, show_start=True, filled=True, colors=None, n=150):
+                 show_minima=True, show_start=True, filled=True, colors=None, n=150, aspect="equal"):
     """Draw a 2-D ``objective`` from above, with the path of each trace.
 
     - ``bounds``: the area shown; by default the objective's bounds, grown to include every
@@ -94,6 +95,8 @@ def plot_contour(objective, traces=(), ax=None, bounds=None, levels=30, log_leve
       A diverged run is labelled "(diverged)" and its last finite point marked with an x.
     - ``show_start`` marks each distinct start point with a white circle, ``show_minima`` the
       objective's known minima with stars.
+    - ``aspect``: ``"equal"`` (the default) draws one unit of x as long as one unit of y, so round
+      bowls look round and gradients look perpendicular to the rings; ``"auto"`` fills the axes.
 
     Returns a dict: ``contour`` (the contour set), ``trajectories`` (one line per trace),
     ``starts``, ``minima``, ``ends`` (artists or None) and ``legend`` (or None).
@@ -104,6 +107,8 @@ def plot_contour(objective, traces=(), ax=None, bounds=None, levels=30, log_leve
     show_start = _validate.flag("show_start", show_start)
     filled = _validate.flag("filled", filled)
     n = _check_grid_size(n)
+    if aspect not in ("equal", "auto"):
+        raise ValueError(f"aspect must be 'equal' or 'auto', got {aspect!r}")
     for i, trace in enumerate(traces):
         if trace.xs.ndim != 2 or trace.xs.shape[1] != 2:
             raise ValueError(f"traces[{i}] must be a run on a 2-D objective (xs of shape (k, 2)), got {trace.xs.shape}")
@@ -114,7 +119,9 @@ def plot_contour(objective, traces=(), ax=None, bounds=None, levels=30, log_leve
     X, Y, Z = objective.grid(n, bounds)
     lv = _contour_levels(Z, levels, log_levels)
     if filled:
-        contour = ax.contourf(X, Y, Z, levels=lv, cmap=CONTOUR_CMAP, extend="max")
+        # One shade step per band, so log-spaced levels shade the valley floor gradually.
+        norm = BoundaryNorm(lv, CONTOUR_CMAP.N, extend="max")
+        contour = ax.contourf(X, Y, Z, levels=lv, cmap=CONTOUR_CMAP, norm=norm, extend="max")
         ax.contour(X, Y, Z, levels=lv, colors="0.45", linewidths=0.4, alpha=0.6)
     else:
         contour = ax.contour(X, Y, Z, levels=lv, cmap="Greys_r", linewidths=0.8)
@@ -150,6 +157,7 @@ def plot_contour(objective, traces=(), ax=None, bounds=None, levels=30, log_leve
 
     ax.set_xlim(*bounds[0])
     ax.set_ylim(*bounds[1])
+    ax.set_aspect(aspect, adjustable="box")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     legend = ax.legend(loc="best", fontsize="small", framealpha=0.9) if (traces or minima is not None) else None
