@@ -862,34 +862,34 @@ import matplotlib
 matplotlib.use("Agg")
 from rmsprop_lib.optimizers import OPTIMIZERS, Control
 
-class AdamW:  # what the package needs of an optimizer it does not run: a constructor, label, colour, controls
-    label, color = "AdamW", "#000000"
+class Toy:  # what the package needs of an optimizer it does not run: a constructor, label, colour, controls
+    label, color = "Toy", "#000000"
     controls = OPTIMIZERS["Adam"].controls + (
-        Control("weight_decay", low=1e-4, high=0.1, default=0.01, log=True, label="AdamW weight decay"),)
+        Control("toy_decay", low=1e-4, high=0.1, default=0.01, log=True, label="Toy decay"),)
 
-    def __init__(self, lr, beta1=0.9, beta2=0.999, weight_decay=0.0):
-        if not 0 < weight_decay < 1:
-            raise ValueError(f"weight_decay must be in (0, 1), got {weight_decay}")
-        self.arguments = dict(lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay)
+    def __init__(self, lr, beta1=0.9, beta2=0.999, toy_decay=0.0):
+        if not 0 < toy_decay < 1:
+            raise ValueError(f"toy_decay must be in (0, 1), got {toy_decay}")
+        self.arguments = dict(lr=lr, beta1=beta1, beta2=beta2, toy_decay=toy_decay)
 
-OPTIMIZERS["AdamW"] = AdamW
+OPTIMIZERS["Toy"] = Toy
 EXTRA
 from rmsprop_lib.widgets import CONTROL_USERS, PlaygroundSettings, playground
 
 pg = playground(figsize=(6.0, 2.5), dpi=40)
-slider = pg.controls["weight_decay"]
-pg.controls["weight_decay"].value = 0.05
+slider = pg.controls["toy_decay"]
+pg.controls["toy_decay"].value = 0.05
 pg.set(beta1=0.5)
 errors = []
-for call in (lambda: PlaygroundSettings(weight_decay=2.0), lambda: pg.set(weight_decay=0.5)):
+for call in (lambda: PlaygroundSettings(toy_decay=2.0), lambda: pg.set(toy_decay=0.5)):
     try:
         call()
     except ValueError as exc:
         errors.append(str(exc))
 print(json.dumps({
-    "checkbox": "AdamW" in pg.controls, "slider": type(slider).__name__, "min": slider.min, "max": slider.max,
+    "checkbox": "Toy" in pg.controls, "slider": type(slider).__name__, "min": slider.min, "max": slider.max,
     "description": slider.description, "beta1_users": CONTROL_USERS["beta1"],
-    "adamw": pg.settings.optimizer("AdamW").arguments, "adam_beta1": pg.settings.optimizer("Adam").beta1,
+    "toy": pg.settings.optimizer("Toy").arguments, "adam_beta1": pg.settings.optimizer("Adam").beta1,
     "beta1_sliders": sum(1 for name in pg.controls if name == "beta1"), "errors": errors}))
 '''
 
@@ -908,18 +908,18 @@ def test_an_optimizer_added_to_the_registry_gets_its_sliders_with_no_change_to_t
     result = _run_with_new_optimizer(checkout)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert out["checkbox"] and out["slider"] == "FloatLogSlider" and out["description"] == "AdamW weight decay"
+    assert out["checkbox"] and out["slider"] == "FloatLogSlider" and out["description"] == "Toy decay"
     assert (out["min"], out["max"]) == pytest.approx((-4.0, -1.0))
-    # The slider's value reaches the optimizer; beta1, declared by Adam and AdamW alike, is one slider for both.
-    assert out["adamw"] == {"lr": 0.05, "beta1": 0.5, "beta2": 0.999, "weight_decay": 0.05}
-    assert out["adam_beta1"] == 0.5 and out["beta1_users"] == ["Adam", "AdamW"] and out["beta1_sliders"] == 1
+    # The slider's value reaches the optimizer; beta1, declared by Adam and Toy alike, is one slider for both.
+    assert out["toy"] == {"lr": 0.05, "beta1": 0.5, "beta2": 0.999, "toy_decay": 0.05}
+    assert out["adam_beta1"] == 0.5 and out["beta1_users"][0] == "Adam" and out["beta1_users"][-1] == "Toy" and out["beta1_sliders"] == 1
     # The optimizer's own check refuses a bad value; the slider's range refuses one it would clip.
-    assert out["errors"][0] == "weight_decay must be in (0, 1), got 2.0"
-    assert out["errors"][1].startswith("weight_decay must be between 0.0001 and 0.1 in the playground")
+    assert out["errors"][0] == "toy_decay must be in (0, 1), got 2.0"
+    assert out["errors"][1].startswith("toy_decay must be between 0.0001 and 0.1 in the playground")
 
 
 def test_two_optimizers_declaring_one_name_differently_are_refused_naming_both(checkout):
-    extra = ('class Other(AdamW):\n    label = "Other"\n'
+    extra = ('class Other(Toy):\n    label = "Other"\n'
              '    controls = (Control("beta1", low=0.5, high=0.999, default=0.9),)\n'
              'OPTIMIZERS["Other"] = Other\n')
     result = _run_with_new_optimizer(checkout, extra)
