@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from checks_support import assert_diagnosis, run
-from rmsprop_lib.checks import (DIAGNOSES, _engine, adagrad, adam, check_adagrad_step,
+from rmsprop_lib.checks import (DIAGNOSES, _engine, adagrad, adam, adamw, check_adagrad_step,
                                 check_adam_step, check_gradient_descent_step, check_rmsprop_step,
                                 gradient_descent, minibatch, rmsprop, softmax, stable_lr)
 
@@ -577,20 +577,22 @@ def test_adam_planted_mistakes(fn, diagnosis):
 # ---------------------------------------------------------------------------------------------
 
 def test_every_diagnosis_is_planted_somewhere():
+    import test_checks_adamw
     import test_checks_hostile
     import test_checks_new
     import test_checks_stable_lr
 
     tables = (GD_PLANTED, ADA_PLANTED, RMS_PLANTED, ADAM_PLANTED, *test_checks_hostile.PLANTED_TABLES,
-              *test_checks_new.PLANTED_TABLES, *test_checks_stable_lr.PLANTED_TABLES)
+              *test_checks_new.PLANTED_TABLES, *test_checks_stable_lr.PLANTED_TABLES,
+              *test_checks_adamw.PLANTED_TABLES)
     planted = {d for table in tables for _, d in table}
     planted.add(None)  # the correct variants
     planted.add("not_callable")  # test_not_a_function
     assert planted == set(DIAGNOSES)
 
 
-EXERCISES = [gradient_descent.EXERCISE, adagrad.EXERCISE, rmsprop.EXERCISE, adam.EXERCISE, minibatch.EXERCISE,
-             softmax.EXERCISE, stable_lr.EXERCISE]
+EXERCISES = [gradient_descent.EXERCISE, adagrad.EXERCISE, rmsprop.EXERCISE, adam.EXERCISE, adamw.EXERCISE,
+             minibatch.EXERCISE, softmax.EXERCISE, stable_lr.EXERCISE]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)

@@ -3,15 +3,17 @@ rule comes on request (hint=True) or when the same mistake comes back; passing s
 import numpy as np
 import pytest
 
-from rmsprop_lib.checks import (adagrad, adam, check_adam_step, check_rmsprop_step, gradient_descent, minibatch,
+from rmsprop_lib.checks import (adagrad, adam, adamw, check_adam_step, check_rmsprop_step, gradient_descent, minibatch,
                                 rmsprop, softmax, stable_lr)
 from test_checks import (ADA_PLANTED, ADAM_PLANTED, GD_PLANTED, RMS_PLANTED, rms_correct, rms_eps_inside, rms_stub,
                          rms_sum)
+from test_checks_adamw import PLANTED as ADAMW_PLANTED
 
 FORM = {"not_implemented", "raised", "wrong_shape", "not_callable", "too_slow", "complex_result"}
 
 
-TABLES = [(gradient_descent, GD_PLANTED), (adagrad, ADA_PLANTED), (rmsprop, RMS_PLANTED), (adam, ADAM_PLANTED)]
+TABLES = [(gradient_descent, GD_PLANTED), (adagrad, ADA_PLANTED), (rmsprop, RMS_PLANTED), (adam, ADAM_PLANTED),
+          (adamw, ADAMW_PLANTED)]
 
 
 @pytest.mark.parametrize("module, fn, diagnosis",
@@ -111,7 +113,7 @@ def test_a_worked_example_under_another_name_is_not_the_learners_first_try():
     assert "The rule:" in check_rmsprop_step(rmsprop_step, show=False).message
 
 
-ALL_EXERCISES = [gradient_descent, adagrad, rmsprop, adam, minibatch, softmax, stable_lr]
+ALL_EXERCISES = [gradient_descent, adagrad, rmsprop, adam, adamw, minibatch, softmax, stable_lr]
 
 
 @pytest.mark.parametrize("module, mistake", [(m, k) for m in ALL_EXERCISES for k in m.EXERCISE.mistakes],

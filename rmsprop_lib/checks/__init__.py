@@ -9,6 +9,8 @@ script; ``show=False`` only returns it)::
     check_rmsprop_step(rmsprop_step)                    # rmsprop_step(grad, s, lr, rho, eps) -> (update, s_new)
     check_adam_step(adam_step)                          # adam_step(grad, m, v, t, lr, beta1, beta2, eps)
                                                         #     -> (update, m_new, v_new)
+    check_adamw_step(adamw_step)                        # adamw_step(grad, m, v, t, x, lr, beta1, beta2, eps,
+                                                        #     weight_decay) -> (update, m_new, v_new)
     check_minibatch_gradient(minibatch_gradient)        # minibatch_gradient(X, y, theta) -> grad
     check_softmax_cross_entropy(softmax_cross_entropy)  # softmax_cross_entropy(Z, y) -> (loss, dZ)
     check_largest_stable_lr(largest_stable_lr)          # largest_stable_lr(hessian, momentum) -> lr_max
@@ -19,7 +21,7 @@ epsilon is added OUTSIDE the square root, as in PyTorch.
 The package: ``_result`` (:class:`CheckResult`, the list of diagnoses, the display), ``_sandbox``
 (running the learner's function safely), ``_convert`` (reading what it returned), ``_engine`` (the
 comparisons and the messages' steps), ``_messages`` (formatting), and one module per exercise
-(``gradient_descent``, ``adagrad``, ``rmsprop``, ``adam``, ``minibatch``, ``softmax``, ``stable_lr``)
+(``gradient_descent``, ``adagrad``, ``rmsprop``, ``adam``, ``adamw``, ``minibatch``, ``softmax``, ``stable_lr``)
 with its reference, its test cases and its known mistakes, each written as a plain function the
 way a learner would write it.
 
@@ -63,6 +65,7 @@ from ._engine import RTOL, TIME_LIMIT
 from ._result import DIAGNOSES, CheckResult
 from .adagrad import check_adagrad_step
 from .adam import check_adam_step
+from .adamw import check_adamw_step
 from .gradient_descent import check_gradient_descent_step
 from .minibatch import check_minibatch_gradient
 from .rmsprop import check_rmsprop_step
@@ -78,6 +81,7 @@ __all__ = [
     "check_adagrad_step",
     "check_rmsprop_step",
     "check_adam_step",
+    "check_adamw_step",
     "check_minibatch_gradient",
     "check_softmax_cross_entropy",
     "check_largest_stable_lr",
