@@ -9,6 +9,7 @@
   apart) and ``bounces`` (notebook 07: the loss climbed back above twice its lowest value).
 """
 import copy
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +60,25 @@ def gap_and_chaos(objective, optimizer, steps, x0=None, nudge=NUDGE):
     return gaps[0], bool(max(gaps) > 2 * min(gaps))
 
 
+class _PerRowLR:
+    """``optimizer`` with a learning rate of its own for each row of a stack of runs: the rule run at
+    lr 1, its update multiplied by ``lrs`` (one per row). Every rule of the series multiplies its whole
+    update by lr and keeps lr out of its state, so each row is the run at its own learning rate (up
+    to rounding: the product is taken in another order)."""
+
+    def __init__(self, optimizer, lrs):
+        self.rule = dataclasses.replace(optimizer, lr=1.0)
+        self.squares_gradient = self.rule.squares_gradient
+        self.lrs = np.asarray(lrs, dtype=float)[:, None]
+
+    def _init(self, shape):
+        return self.rule._init(shape)
+
+    def _update(self, g, state, *x):  # x: the current point, for the rules that read it (weight decay)
+        update, state = self.rule._update(g, state, *x)
+        return update * self.lrs, state
+
+
 def _final_gaps_side_by_side(objective, optimizer, starts, steps):
     """The final gap of a run from each row of ``starts`` (inf for a run that diverged), in one loop."""
     objective.reset()
@@ -82,6 +102,41 @@ def bounces(losses, window=50):
     return bool(np.any(tail > 2 * np.minimum.accumulate(tail)))
 
 
+# --------------------------------------------------------------------------- noise floors (notebook 06)
+
+def noisy_loss_gaps(optimizer, lrs, runs=4, steps=300, landscape="elongated_bowl", sigma=0.5, seed=0):
+    """The loss gap f - f* of ``optimizer`` at every step, with Gaussian noise of size ``sigma`` added to
+    every gradient: an array of shape ``(len(lrs), runs, steps + 1)``, one row per learning rate in ``lrs``
+    and noise stream, all started at the landscape's start (inf after a run diverged).
+
+    The ``runs`` noise streams come from ``np.random.default_rng(seed)``; every learning rate sees the same
+    streams, so two learning rates differ by the learning rate alone. All runs go side by side in one loop.
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an optimizer such as Adam(lr=0.05), got {_validate.show(optimizer)}")
+    lrs = np.array([_validate.positive("lrs", lr) for lr in np.atleast_1d(lrs)])
+    runs = _validate.count("runs", runs, minimum=1, maximum=1000)
+    steps = _validate.count("steps", steps, minimum=1, maximum=MAX_STEPS)
+    sigma = _validate.nonnegative("sigma", sigma)
+    seed = _validate.count("seed", seed)
+    objective = get_objective(landscape)
+    if isinstance(objective, NoisyObjective):
+        raise ValueError(f"landscape must be a landscape without noise (sigma adds the noise), got {landscape!r}")
+    start = np.asarray(objective.start, dtype=float)
+    rng = np.random.default_rng(seed)
+
+    def gradient(rows):
+        return objective.gradient(rows.T).T + np.tile(sigma * rng.standard_normal((runs, start.size)), (len(lrs), 1))
+
+    run = _descend(_PerRowLR(optimizer, np.repeat(lrs, runs)), np.tile(start, (len(lrs) * runs, 1)), steps,
+                   gradient, lambda rows: objective.f(rows.T), rows=True, keep=("fs",),
+                   source=f"objective {objective.name!r}")
+    gaps = np.full((steps + 1, len(lrs) * runs), np.inf)
+    gaps[:len(run.fs)] = run.fs - (objective.min_value or 0.0)
+    gaps[np.arange(steps + 1)[:, None] > run.ended] = np.inf
+    return gaps.T.reshape(len(lrs), runs, steps + 1)
+
+
 # --------------------------------------------------------------------------- the gallery (notebook 06)
 
 #: Per landscape: the learning rate of the methods that multiply the gradient (gradient descent and
@@ -98,6 +153,9 @@ GALLERY_LR = {
 #: The optimizers that get the first learning rate of ``GALLERY_LR``.
 PLAIN = ("GradientDescent", "Momentum")
 GALLERY_STEPS = 300
+#: The optimizers the gallery shows: the five of notebooks 01 to 05 (the registry holds more; the
+#: playground offers them all, but six landscapes of every optimizer would hide the paths under each other).
+GALLERY_OPTIMIZERS = ("GradientDescent", "Momentum", "AdaGrad", "RMSProp", "Adam")
 
 
 def gallery_lr(landscape, optimizer):
@@ -111,16 +169,18 @@ def gallery_lr(landscape, optimizer):
 
 
 def gallery_runs(steps=GALLERY_STEPS):
-    """Every optimizer (in legend order) on every landscape of ``GALLERY_LR``: ``{landscape: [Trace, ...]}``."""
+    """The ``GALLERY_OPTIMIZERS`` (in legend order) on every landscape of ``GALLERY_LR``:
+    ``{landscape: [Trace, ...]}``."""
+    chosen = [(key, OPTIMIZERS[key]) for key in OPTIMIZERS if key in GALLERY_OPTIMIZERS]
     return {name: [minimize(get_objective(name), cls(lr=gallery_lr(name, key)), steps=steps, label=cls.label)
-                   for key, cls in OPTIMIZERS.items()] for name in GALLERY_LR}
+                   for key, cls in chosen] for name in GALLERY_LR}
 
 
 def plot_gallery(runs):
     """Notebook 06's gallery figure of ``gallery_runs()``: one contour plot per landscape, one legend."""
     import matplotlib.pyplot as plt
 
-    from .plotting import plot_contour
+    from .plotting import COLORS, plot_contour
     steps = max(t.steps for traces in runs.values() for t in traces)
     fig, axes = plt.subplots(2, 3, figsize=(13, 8.5), dpi=72)
     fig.subplots_adjust(left=0.05, right=0.98, bottom=0.06, top=0.86, wspace=0.25, hspace=0.38)
@@ -128,19 +188,23 @@ def plot_gallery(runs):
         objective = get_objective(name)
         plot_contour(objective, traces, ax=ax, bounds=objective.bounds, levels=15, n=60)
         ax.get_legend().remove()
+        for trace in traces:  # where each run ended, on top of every path: a path hidden under another still shows
+            ax.plot(*trace.x, marker="X", markersize=9, color=COLORS[trace.optimizer], markeredgecolor="white",
+                    linestyle="none", zorder=6)
         ax.locator_params(nbins=5)
         lr_plain, lr_adaptive = GALLERY_LR[name]
         ax.set_title(f"{name.replace('_', ' ')}\nlr {lr_plain:g} (GD, momentum), {lr_adaptive:g} (adaptive)")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper center", ncol=len(labels), frameon=False, bbox_to_anchor=(0.5, 0.955))
-    fig.suptitle(f"Every optimizer on every landscape, {steps} steps", fontsize="x-large")
+    fig.suptitle(f"{len(next(iter(runs.values())))} optimizers on every landscape, {steps} steps "
+                 "(a cross marks where each run ended)", fontsize="x-large")
     return fig
 
 
 # --------------------------------------------------------------------------- sensitivity maps (notebook 06)
 
 #: The learning rates of the sensitivity maps, and the values of rho (RMSProp) and beta1 (Adam).
-SENSITIVITY_LRS = (0.001, 0.01, 0.1, 0.3, 1.0)
+SENSITIVITY_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 RHOS = (0.5, 0.9, 0.99, 0.999)
 BETA1S = (0.0, 0.5, 0.9, 0.99)
 
@@ -172,11 +236,26 @@ def sensitivity_map(optimizer, row_name, row_values, lrs=SENSITIVITY_LRS, landsc
         raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {_validate.show(optimizer)}")
     objective = get_objective(landscape)
     steps = _validate.count("steps", steps, minimum=1)
-    cells = [[gap_and_chaos(objective, OPTIMIZERS[optimizer](lr=lr, **{row_name: value}), steps) for lr in lrs]
-             for value in row_values]
+    lrs = tuple(_validate.positive("lrs", lr) for lr in lrs)
+    if isinstance(objective, NoisyObjective):  # each run must see the same noise: cell after cell
+        cells = [[gap_and_chaos(objective, OPTIMIZERS[optimizer](lr=lr, **{row_name: value}), steps) for lr in lrs]
+                 for value in row_values]
+    else:  # each row of the map in one loop: every learning rate and its twin starts side by side
+        cells = [_row_of_map(objective, OPTIMIZERS[optimizer](lr=lrs[0], **{row_name: value}), lrs, steps)
+                 for value in row_values]
     return SensitivityMap(optimizer, row_name, tuple(row_values), tuple(lrs),
                           np.array([[gap for gap, _ in row] for row in cells]),
                           np.array([[flag for _, flag in row] for row in cells]), landscape, steps)
+
+
+def _row_of_map(objective, optimizer, lrs, steps):
+    """``[(gap, chaotic) for lr in lrs]`` of ``gap_and_chaos``, with every run of the row in one stack."""
+    start = np.asarray(objective.start, dtype=float)
+    twins = np.vstack([start, start + NUDGE * np.eye(start.size)])
+    gaps = _final_gaps_side_by_side(objective, _PerRowLR(optimizer, np.repeat(lrs, len(twins))),
+                                    np.tile(twins, (len(lrs), 1)), steps)
+    gaps = np.reshape(gaps, (len(lrs), len(twins)))
+    return [(row[0], bool(row.max() > 2 * row.min())) for row in gaps]
 
 
 def draw_sensitivity_map(ax, result, title):
@@ -188,7 +267,8 @@ def draw_sensitivity_map(ax, result, title):
     for i in range(logs.shape[0]):
         for j in range(logs.shape[1]):
             text = "div" if not np.isfinite(logs[i, j]) else "chaotic" if result.chaotic[i, j] else f"{logs[i, j]:.1f}"
-            ax.text(j, i, text, ha="center", va="center", color="white" if shown[i, j] and logs[i, j] < 0 else "black")
+            ax.text(j, i, text, ha="center", va="center", fontsize="small",
+                    color="white" if shown[i, j] and logs[i, j] < 0 else "black")
     ax.set_xticks(range(len(result.lrs)), [f"{lr:g}" for lr in result.lrs])
     ax.set_yticks(range(len(result.row_values)), [f"{v:g}" for v in result.row_values])
     ax.set_xlabel("learning rate")
