@@ -41,6 +41,45 @@ def positive(name, value):
     return value
 
 
+def learning_rate(name, value):
+    """A learning rate: a finite number > 0 (as a float), or a schedule - a function of the number of
+    updates already taken, ``lr(k)`` - returned as it is after checking its first value ``lr(0)``."""
+    if not callable(value):
+        try:
+            return positive(name, value)
+        except TypeError:
+            raise TypeError(f"{name} must be a real number > 0 or a schedule (a function of the number of updates "
+                            f"already taken, such as cosine_decay(0.1, 1000)), got {type(value).__name__} "
+                            f"{show(value)}") from None
+    scheduled_lr(value, 0, name)
+    return value
+
+
+def scheduled_lr(schedule, k, name="lr"):
+    """``schedule(k)``, the learning rate of update k + 1, checked to be a finite number >= 0 (as a float)."""
+    try:
+        value = schedule(k)
+    except TypeError as exc:
+        raise TypeError(f"{name} must be a schedule called with one argument, the number of updates already taken; "
+                        f"{name}({k}) raised TypeError: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - a schedule that fails is reported with the update it was for
+        raise ValueError(f"{name} must be a schedule that returns a learning rate for every update; {name}({k}) "
+                         f"raised {type(exc).__name__}: {exc} (the learning rate of update {k + 1})") from exc
+    if type(value) is float and 0.0 <= value < np.inf:
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a schedule that returns a real number, got {name}({k}) = "
+                        f"{type(value).__name__} {show(value)} (the learning rate of update {k + 1})")
+    try:
+        value = float(value)
+    except OverflowError:
+        value = np.inf
+    if not 0.0 <= value < np.inf:
+        raise ValueError(f"{name} must be a schedule that returns a finite learning rate >= 0, got {name}({k}) = "
+                         f"{show(value)} (the learning rate of update {k + 1})")
+    return value
+
+
 def nonnegative(name, value):
     """A finite number >= 0 (an epsilon, an initial accumulator)."""
     value = number(name, value)

@@ -130,7 +130,7 @@ def _descend(rule, x, steps, gradient, value=None, tol=None, rows=False, keep=("
                 if tol is not None and math.sqrt(gg) <= tol:
                     status = "converged"
                     break
-            update, state = step(g, state)  # the rules that use x (AdamW) will get it here: (g, state, x)
+            update, state = step(g, state, x)  # x: the point the update starts from (weight decay reads it)
             x_new = x - update
             if not (x_new.dot(x_new) if vector else _squared_norm(x_new)) <= limit2:
                 if not rows and not _within(x_new, DIVERGENCE_LIMIT, False) or \

@@ -192,6 +192,9 @@ class FitResult(History):
         """The parameters reached."""
         return self.thetas[-1]
 
+    def _points(self):
+        return self.thetas
+
     @property
     def epochs(self):
         """Epochs completed (the stop epoch when the rule fired)."""

@@ -62,10 +62,18 @@ class History:
             raise AttributeError(f"this {type(self).__name__} keeps no gradients, so no states or effective "
                                  "learning rates")
         state = self.rule._init(self.grads.shape[1:])
+        points = self._points()
+        if points is None and self.rule.needs_x():
+            raise AttributeError(f"this {type(self).__name__} keeps no points, which {self.rule.name}'s update needs, "
+                                 "so no states or effective learning rates")
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for g in self.grads:
-                _, state = self.rule._update(g, state)
+            for k, g in enumerate(self.grads):
+                _, state = self.rule._update(g, state, None if points is None else points[k])
                 yield state
+
+    def _points(self):
+        """The point each update started from (``None`` when the history keeps no points)."""
+        return None
 
     @cached_property
     def effective_lrs(self):
@@ -83,16 +91,16 @@ class History:
         """The optimizer's state after each update, as ONE state whose array fields are stacked.
 
         Each array field gets a leading axis of length ``steps`` (``states.s[k]`` is s after update k);
-        Adam's ``t`` becomes an array of counts; GradientDescent's ``shape`` stays the parameters' shape.
+        the count ``t`` becomes an array of counts; GradientDescent's ``shape`` stays the parameters'
+        shape, and a field the rule leaves at None (Adam's ``v_max`` without amsgrad) stays None.
         Computed the first time it is read, into arrays of exactly that size.
         """
-        fields = self.rule.State._fields
+        fields = [name for name in self.rule.State._fields if name not in self.rule._unused()]
         stacked = {name: (np.zeros(len(self.grads), dtype=int) if name == "t" else
                           np.empty(self.grads.shape)) for name in fields if name != "shape"}
         for k, state in enumerate(self._replay()):
-            for name, value in zip(fields, state):
-                if name != "shape":
-                    stacked[name][k] = value
+            for name in stacked:
+                stacked[name][k] = getattr(state, name)
         if "shape" in fields:
             stacked["shape"] = self.grads.shape[1:]
         return self.rule.State(**stacked)
@@ -118,6 +126,9 @@ class Trace(History):
     def x(self):
         """The last point reached."""
         return self.xs[-1]
+
+    def _points(self):
+        return self.xs
 
     @property
     def f(self):

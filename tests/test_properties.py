@@ -14,8 +14,9 @@ from hypothesis.extra import numpy as hnp
 
 from rmsprop_lib import _validate
 from rmsprop_lib.objectives import quadratic
-from rmsprop_lib.optimizers import OPTIMIZERS, AdaGrad, Adam, GradientDescent, Momentum, RMSProp
+from rmsprop_lib.optimizers import OPTIMIZERS, AdaGrad, Adadelta, Adam, AdamW, GradientDescent, Momentum, RMSProp, Yogi
 from rmsprop_lib.run import minimize
+from rmsprop_lib.schedules import cosine_decay, linear_warmup, step_decay, warmup_cosine
 
 # Modest example counts and no deadline: the whole file runs in a few seconds on a slow machine.
 # derandomize: the same examples on every run (CI cannot flake); no example database on disk.
@@ -37,9 +38,15 @@ def nonzero(low=1e-3, high=1e3):
     return st.tuples(st.floats(low, high), st.sampled_from([-1.0, 1.0])).map(lambda p: p[0] * p[1])
 
 
-#: Values for a hyperparameter, by the check it declares
-VALUES = {_validate.positive: lrs, _validate.nonnegative: epsilons, _validate.decay_rate: decay,
-          _validate.flag: st.booleans()}
+#: Learning-rate schedules of every kind, over a few updates
+schedules = st.one_of(st.builds(step_decay, lrs, st.integers(1, 4), st.floats(0.1, 1.0)),
+                      st.builds(cosine_decay, lrs, st.integers(1, 6)),
+                      st.builds(linear_warmup, lrs, st.integers(1, 4), st.floats(0.1, 1.0)),
+                      st.builds(warmup_cosine, lrs, st.just(2), st.integers(3, 8)))
+
+#: Values for a hyperparameter, by the check it declares (a learning rate: a number or a schedule)
+VALUES = {_validate.positive: epsilons, _validate.nonnegative: epsilons, _validate.decay_rate: decay,
+          _validate.flag: st.booleans(), _validate.learning_rate: st.one_of(lrs, schedules)}
 
 
 @st.composite
@@ -52,6 +59,18 @@ def optimizers(draw, classes=tuple(OPTIMIZERS.values()), **fixed):
         return cls(**kwargs)
     except ValueError:  # a combination the rule refuses (Nesterov without momentum)
         assume(False)
+
+
+def update_of(opt, g, state, x=None):
+    """``opt.update``, given a point x (ones, unless given) when the rule needs one (weight decay)."""
+    if x is None and opt.needs_x():
+        x = np.ones(np.shape(g))
+    return opt.update(g, state, x)
+
+
+def lr_of(opt, t):
+    """The learning rate of update t (1 for the first): lr, or the schedule's value lr(t - 1)."""
+    return opt.lr(t - 1) if callable(opt.lr) else opt.lr
 
 
 @st.composite
@@ -71,11 +90,12 @@ def test_no_step_mutates_its_inputs(opt, data):
     for g in grads:
         g_before = g.copy()
         state_before = [np.copy(field) for field in state]
-        update, new_state = opt.update(g, state)
-        assert np.array_equal(g, g_before)
+        x = np.full(shape, 0.5)
+        update, new_state = update_of(opt, g, state, x)
+        assert np.array_equal(g, g_before) and np.array_equal(x, np.full(shape, 0.5))
         for before, field in zip(state_before, state):
             # equal_nan: centered RMSProp can legitimately hold NaN once s - g_avg^2 rounds below zero
-            assert np.array_equal(before, field, equal_nan=True)
+            assert field is None or np.array_equal(before, field, equal_nan=True)
         assert not np.shares_memory(update, g)
         state = new_state
     assert np.array_equal(x0, np.ones(shape))
@@ -90,13 +110,12 @@ def test_state_shapes_follow_the_parameters(opt, data):
         for field in state:
             if isinstance(field, np.ndarray):
                 assert field.shape == shape and field.dtype == np.float64
-        update, state = opt.update(g, state)
+        update, state = update_of(opt, g, state)
         assert update.shape == shape
         lr = opt.effective_lr(state)
         assert isinstance(lr, np.ndarray) and lr.shape == shape and lr.dtype == np.float64
         assert np.all(lr >= 0)
-    if isinstance(opt, Adam):
-        assert state.t == len(grads)
+    assert state.t == len(grads)  # every state counts the updates taken (what a schedule is called with)
 
 
 @FAST
@@ -121,33 +140,35 @@ def test_adam_first_step_is_about_lr(data, lr, beta1, beta2, eps):
     assert np.all(np.sign(update) == np.sign(g))
 
 
-#: The rules that divide by a root of squared gradients: without eps, scaling every gradient by c
-#: changes nothing.
-SCALE_FREE = tuple(cls for cls in OPTIMIZERS.values() if cls.squares_gradient)
+#: The rules that divide by a root of squared gradients: without eps (and without weight decay, and
+#: with Yogi's moments starting at 0), scaling every gradient by c changes nothing. Not Adadelta: its
+#: numerator sqrt(u + eps) needs eps > 0 (and has the units of x, not of g).
+SCALE_FREE = tuple(cls for cls in OPTIMIZERS.values() if cls.squares_gradient and cls is not Adadelta)
+ADAM_LIKE = (Adam, AdamW, Yogi)
 
 
-def scale_tolerance(opt):
-    """(rtol, atol) for comparing the updates of g and c * g."""
-    if isinstance(opt, Adam):
+def scale_tolerance(opt, steps):
+    """(rtol, atol) for comparing the updates of g and c * g over ``steps`` updates."""
+    if isinstance(opt, ADAM_LIKE):
         # m may cancel to nearly zero (e.g. g then -g with beta1 = 0.5): compare relative to the update length
-        return 1e-9, 1e-9 * opt.lr
+        return 1e-9, 1e-9 * max(lr_of(opt, t) for t in range(1, steps + 1))
     if isinstance(opt, RMSProp) and opt.centered:
         return 1e-9, 0.0  # s - g_avg^2 loses a few digits to cancellation when the gradients repeat
     return 1e-12, 0.0
 
 
 @settings(FAST, max_examples=40 * len(SCALE_FREE))  # as many examples per rule as the other tests
-@given(opt=optimizers(SCALE_FREE, eps=0.0, initial_accumulator=0.0), c=st.floats(1e-3, 1e3),
+@given(opt=optimizers(SCALE_FREE, eps=0.0, initial_accumulator=0.0, weight_decay=0.0), c=st.floats(1e-3, 1e3),
        data=gradient_sequences(elements=nonzero(), max_steps=6))
 def test_adaptive_rules_are_scale_invariant_without_eps(opt, c, data):
     _, grads = data
     if isinstance(opt, RMSProp) and opt.centered:
         assume(opt.rho >= 0.5)  # a short memory makes s - g_avg^2 a difference of nearly equal numbers
-    rtol, atol = scale_tolerance(opt)
+    rtol, atol = scale_tolerance(opt, len(grads))
     plain, scaled = opt.init(grads[0]), opt.init(grads[0])
     for g in grads:
-        u1, plain = opt.update(g, plain)
-        u2, scaled = opt.update(c * g, scaled)
+        u1, plain = update_of(opt, g, plain)
+        u2, scaled = update_of(opt, c * g, scaled)
         np.testing.assert_allclose(u2, u1, rtol=rtol, atol=atol)
 
 
@@ -173,17 +194,24 @@ def test_the_update_is_effective_lr_times_the_averaged_gradient(opt, data):
     # One meaning of effective_lr for every rule (Optimizer's docstring). Without momentum the update
     # is exactly effective_lr * g; Adam's is effective_lr * m_hat. With momentum the factor holds for
     # a steady gradient (test_optimizers.py), so here only its value is checked: lr / (1 - mu) times
-    # the rule without momentum.
-    _, grads = data
+    # the rule without momentum. AdamW adds its decay lr * wd * x on top; Adadelta's factor is the one
+    # the next update applies to a steady gradient (test_optimizers.py), checked here by its value.
+    # With a schedule, lr is the learning rate of the update that made the state.
+    shape, grads = data
+    x = np.full(shape, 0.5)
     state = opt.init(grads[0])
     for t, g in enumerate(grads, start=1):
-        update, state = opt.update(g, state)
+        update, state = update_of(opt, g, state, x)
         lr = opt.effective_lr(state)
-        if isinstance(opt, Adam):
-            m_hat = state.m / (1 - opt.beta1**t) if opt.bias_correction else state.m
-            np.testing.assert_allclose(update, lr * m_hat, rtol=1e-12, atol=1e-300)
+        if isinstance(opt, ADAM_LIKE):
+            m_hat = state.m / (1 - opt.beta1**t) if getattr(opt, "bias_correction", True) else state.m
+            decay = lr_of(opt, t) * opt.weight_decay * x if isinstance(opt, AdamW) else 0.0
+            np.testing.assert_allclose(update, lr * m_hat + decay, rtol=1e-12, atol=1e-300)
+        elif isinstance(opt, Adadelta):
+            expected = lr_of(opt, t) * np.sqrt(state.u + opt.eps) / np.sqrt(state.s + opt.eps)
+            np.testing.assert_allclose(lr, expected, rtol=1e-15)
         elif isinstance(opt, Momentum):
-            np.testing.assert_allclose(lr, opt.lr / (1 - opt.momentum), rtol=1e-15)
+            np.testing.assert_allclose(lr, lr_of(opt, t) / (1 - opt.momentum), rtol=1e-15)
         elif isinstance(opt, RMSProp) and opt.momentum > 0:
             plain = RMSProp(opt.lr, rho=opt.rho, eps=opt.eps, centered=opt.centered,
                             eps_inside_sqrt=opt.eps_inside_sqrt)

@@ -7,8 +7,13 @@ import numpy as np
 import pytest
 
 from rmsprop_lib.objectives import Objective, bowl, elongated_bowl, quadratic, rosenbrock, saddle, with_noise
-from rmsprop_lib.optimizers import AdaGrad, Adam, GradientDescent, GradientDescentState, Momentum, RMSProp
+from rmsprop_lib.data import make_linear_data, make_moons
+from rmsprop_lib.mlp import MLP
+from rmsprop_lib.optimizers import AdaGrad, Adam, AdamW, GradientDescent, GradientDescentState, Momentum, RMSProp
+from rmsprop_lib.regression import fit
 from rmsprop_lib.run import DIVERGENCE_LIMIT, MAX_STEPS, History, Trace, follow, minimize
+from rmsprop_lib.schedules import cosine_decay, linear_warmup, warmup_cosine
+from rmsprop_lib.training import train, train_seeds
 
 
 def test_trace_shapes_and_bookkeeping():
@@ -255,8 +260,34 @@ def test_states_and_effective_lrs_are_those_of_the_run():
     np.testing.assert_array_equal(trace.states.m, [s.m for s in states])
     np.testing.assert_array_equal(trace.states.v, [s.v for s in states])
     np.testing.assert_array_equal(trace.states.t, np.arange(1, 31))
+    assert trace.states.v_max is None  # Adam without amsgrad keeps no maximum
     gd = minimize(bowl, GradientDescent(0.1), steps=3)
-    assert gd.states == GradientDescentState(shape=(2,))
+    assert gd.states.shape == (2,) and type(gd.states) is GradientDescentState
+    np.testing.assert_array_equal(gd.states.t, [1, 2, 3])
+
+
+@pytest.mark.parametrize("opt", [AdamW(0.05, weight_decay=0.5), Adam(0.05, weight_decay=0.5, amsgrad=True),
+                                 RMSProp(cosine_decay(0.05, 20)), Adam(warmup_cosine(0.05, 5, 30)),
+                                 AdamW(linear_warmup(0.05, 10), weight_decay=0.1)], ids=repr)
+def test_states_replayed_with_weight_decay_and_schedules_are_those_of_the_run(opt):
+    # the replay gives each update the point it started from (weight decay reads it) and the count
+    # (a schedule reads it), so the states and effective learning rates are exactly those of the run
+    trace = minimize(rosenbrock, opt, steps=30)
+    state, states = opt.init(trace.xs[0]), []
+    for k in range(trace.steps):
+        update, state = opt.update(trace.grads[k], state, trace.xs[k])
+        np.testing.assert_array_equal(update, trace.updates[k])
+        states.append(state)
+        np.testing.assert_array_equal(trace.effective_lrs[k], opt.effective_lr(state))
+    for name in ("m", "v", "s"):
+        if name in opt.State._fields:
+            np.testing.assert_array_equal(getattr(trace.states, name), [getattr(s, name) for s in states])
+    X, y = make_linear_data(n=40, seed=0)
+    fitted = fit(opt, X, y, epochs=3, batch_size=10, seed=0)
+    state = opt.init(fitted.thetas[0])
+    for k in range(fitted.steps):
+        _, state = opt.update(fitted.grads[k], state, fitted.thetas[k])
+        np.testing.assert_array_equal(fitted.effective_lrs[k], opt.effective_lr(state))
 
 
 def test_the_history_costs_at_most_four_times_its_arrays():
@@ -370,3 +401,27 @@ def test_a_run_keeps_three_arrays_of_its_size_and_its_values():
     trace = minimize(quadratic(np.ones(5)), RMSProp(1e-3), steps=100)
     kept = trace.xs.nbytes + trace.fs.nbytes + trace.grads.nbytes + trace.updates.nbytes
     assert kept == (101 * 5 + 101 + 2 * 100 * 5) * 8
+
+
+def test_every_loop_gives_the_rule_the_point_it_updates():
+    # AdamW's update reads x (the decay lr * wd * x): minimize, follow, fit and the network training
+    # all pass it, and each equals the same updates taken by hand with opt.update(g, state, x)
+    opt = AdamW(0.05, weight_decay=0.5)
+    for trace in (minimize(rosenbrock, opt, steps=20), follow(opt, np.tile([1.0, -2.0], (20, 1)), x0=[3.0, 1.0])):
+        state = opt.init(trace.xs[0])
+        for k in range(trace.steps):
+            update, state = opt.update(trace.grads[k], state, trace.xs[k])
+            np.testing.assert_array_equal(trace.xs[k + 1], trace.xs[k] - update)
+    X, y = make_linear_data(n=30, seed=1)
+    fitted = fit(opt, X, y, epochs=2, batch_size=10)
+    state = opt.init(fitted.thetas[0])
+    for k in range(fitted.steps):
+        update, state = opt.update(fitted.grads[k], state, fitted.thetas[k])
+        np.testing.assert_array_equal(fitted.thetas[k + 1], fitted.thetas[k] - update)
+    Xm, ym = make_moons(40, seed=0)
+    net = MLP()
+    one = train(net, opt, Xm, ym, steps=15)
+    (stacked,) = train_seeds(net, opt, Xm, ym, seeds=(0,), steps=15)
+    np.testing.assert_array_equal(one.params, stacked.params)
+    without_decay = train(net, AdamW(0.05, weight_decay=0.0), Xm, ym, steps=15)
+    assert not np.array_equal(one.params, without_decay.params)  # the decay did reach the network

@@ -6,8 +6,8 @@ and the dataclass gives the constructor and the repr. The class attributes (``la
 ``controls``, ``torch_name``) are what the rest of the package reads about a rule: legend text,
 colour, playground sliders and the ``torch.optim`` class it matches.
 
-The rule itself is ``_update(g, state)`` (the equations, on a checked gradient and state) and
-``_effective_lr(state)``. The public ``init``, ``update`` and ``effective_lr`` check their
+The rule itself is ``_update(g, state, x)`` (the equations, on a checked gradient and state; ``x``
+is the current point, which only the rules with weight decay read) and ``_effective_lr(state)``. The public ``init``, ``update`` and ``effective_lr`` check their
 arguments first and then call them; ``run``, ``data`` and ``mlp`` call the unchecked methods
 directly after checking once for a whole run.
 """
@@ -28,7 +28,7 @@ MAX_SQUARED_ENTRY = 1e150
 MAX_T = 2**53
 
 #: State fields that hold averages or sums of squares, so can never be negative.
-_SQUARES = ("s", "v")
+_SQUARES = ("s", "v", "v_max", "u")
 
 #: Arrays up to this size get their squared norm from BLAS's dot (the fastest); larger ones from
 #: einsum, which never waits for BLAS's threads (on a busy machine a dot of 10^6 numbers can wait
@@ -103,9 +103,23 @@ class Optimizer:
     returned (for Adam with ``m_hat`` in place of g). Where the scale is zero (no gradient seen yet)
     it is ``lr / eps``, the largest value eps allows, and 0 when eps = 0 (such a coordinate does not
     move). It is always a float array shaped like the parameters.
+
+    **Schedules.** ``lr`` is a number or a schedule: a function ``lr(k)`` of the number of updates
+    already taken (``k = 0`` for the first update) that returns that update's learning rate, e.g.
+    ``cosine_decay(0.1, total_steps=1000)`` from ``rmsprop_lib.schedules``. The count lives in the
+    state, as ``t`` (the number of updates taken: every state has it), so ``update`` stays a pure
+    function of ``(grad, state, x)``, as in optax. A schedule that returns a learning rate that is not
+    a finite number >= 0 is refused with the update it was for. With a schedule, ``effective_lr(state)``
+    uses the learning rate of the update that made ``state`` (``lr(t - 1)``; ``lr(0)`` before the
+    first update), so the equation above still holds at every update.
+
+    **The current point.** ``update(grad, state, x)`` takes the parameters ``x`` as optax does; the
+    rules with weight decay (``needs_x()`` True) read it and refuse to update without it. Every loop
+    of the package passes it.
     """
 
-    lr: float = hyperparameter(check=_validate.positive)  #: the learning rate (eta), every rule's first argument
+    #: the learning rate (eta), every rule's first argument: a number > 0, or a schedule (see below)
+    lr: float = hyperparameter(check=_validate.learning_rate)
 
     name: ClassVar[str] = "Optimizer"  #: the class name (set for every subclass)
     label: ClassVar[str]  #: legend text, e.g. "Gradient descent"
@@ -146,8 +160,8 @@ class Optimizer:
     def update(self, grad, state, x=None):
         """Return ``(update, new_state)``; the caller does ``x = x - update``.
 
-        ``x`` (the current point) is optional: no rule of the series reads it yet. When given,
-        it is checked to be finite and shaped like the state.
+        ``x`` is the current point: the rules with weight decay need it (``needs_x()``), the others
+        ignore it. When given, it is checked to be finite and shaped like the state.
         """
         shape = self._check_state(state)
         if type(grad) is np.ndarray and grad.dtype == np.float64:
@@ -158,19 +172,26 @@ class Optimizer:
             raise ValueError(f"grad must have the shape of the optimizer state, {shape}, got shape {g.shape}: "
                              "call init() with a start point shaped like the parameters")
         if x is not None:
-            _validate.finite_array("x", x, shape=shape)
+            x = _validate.finite_array("x", x, shape=shape)
+        elif self.needs_x():
+            raise TypeError(f"x must be given: {self.name} with weight_decay = {self.weight_decay:g} shrinks the "
+                            "parameters, so its update needs them: opt.update(grad, state, x)")
         with np.errstate(over="ignore", invalid="ignore"):
-            update, new_state = self._update(g, state)
+            update, new_state = self._update(g, state, x)
             # One pass over the new squares (s or v; for other rules the gradient) and the update
             # checks the gradient, its squares and the update at once: a NaN or inf in any of them
             # makes this sum NaN or inf.
             squares = getattr(new_state, self._squares) if self._squares else g
             total = _dot(squares, update)
         if not total < np.inf:
-            self._refuse(g, squares, update)
+            self._refuse(g, squares, update, new_state)
         object.__setattr__(self, "_made", new_state)
         return update, new_state
 
+
+    def needs_x(self):
+        """Does ``update`` need the current point ``x``? (True for a rule with weight decay.)"""
+        return False
 
     def effective_lr(self, state):
         """The per-coordinate effective learning rate (see the class docstring), shaped like the parameters."""
@@ -183,15 +204,26 @@ class Optimizer:
     def _init(self, shape):
         raise NotImplementedError
 
-    def _update(self, g, state):
+    def _update(self, g, state, x=None):
         raise NotImplementedError
 
     def _effective_lr(self, state):
         raise NotImplementedError
 
+    def _lr(self, t):
+        """The learning rate of the update that follows ``t`` updates: ``lr``, or ``lr(t)`` for a schedule."""
+        lr = self.lr
+        if type(lr) is float:
+            return lr
+        return _validate.scheduled_lr(lr, t)
+
+    def _last_lr(self, state):
+        """The learning rate of the update that made ``state`` (``lr(0)`` before the first update)."""
+        return self._lr(max(state.t - 1, 0))
+
     # ----------------------------------------------------------------- checks
 
-    def _refuse(self, g, squares, update):
+    def _refuse(self, g, squares, update, new_state):
         """Raise the error that explains a non-finite update (or nothing, for a sum that only overflowed)."""
         _validate.finite_array("grad", g)  # NaN or inf in the gradient
         largest = float(np.abs(g).max())
@@ -202,7 +234,8 @@ class Optimizer:
             raise ValueError(f"state must be one that {self.name}.init or update returned, unchanged: "
                              "its values give an update that is not finite")
         if not np.isfinite(update).all():
-            raise ValueError(f"the update is not finite (lr = {self.lr:g}, gradient entries up to {largest:.3g}): "
+            raise ValueError(f"the update is not finite (lr = {self._last_lr(new_state):g}, gradient entries up to "
+                             f"{largest:.3g}): "
                              f"lr must be smaller, and state must be one that {self.name}.init or update "
                              "returned, unchanged")
 
@@ -215,6 +248,10 @@ class Optimizer:
         return not self.squares_gradient or np.abs(g).max() <= MAX_SQUARED_ENTRY
 
     _made: ClassVar = None  #: the state the last init or update returned (checked already)
+
+    def _unused(self):
+        """The state fields this optimizer, with its options, leaves at None (Adam's v_max without amsgrad)."""
+        return ()
 
     def _check_state(self, state):
         """The parameter shape of ``state``, after checking it is a state this optimizer could have made.
@@ -238,7 +275,10 @@ class Optimizer:
                 if not (isinstance(value, tuple) and all(isinstance(n, numbers.Integral) and not isinstance(n, bool)
                                                          and n >= 1 for n in value)):
                     raise TypeError(f"{where} must be a tuple of sizes >= 1 as made by {maker}, got {_validate.show(value)}")
-                return value
+                shape = value
+                continue
+            if value is None and field in self._unused():
+                continue
             if type(value) is not np.ndarray or value.dtype != np.float64:
                 raise TypeError(f"{where} must be a float64 array as made by {maker}, got {_validate.show(value)}")
             if shape is None:

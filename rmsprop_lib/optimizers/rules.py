@@ -6,45 +6,61 @@ rule: ``_update`` is the equation of its docstring, line for line.
 """
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 
-from .._validate import decay_rate, flag, nonnegative
+from .._validate import decay_rate, flag, learning_rate, nonnegative, positive
 from .base import Control, Optimizer, _divide, hyperparameter
 
+
+# Every state ends with t, the number of updates taken (what a learning-rate schedule is called with);
+# it has a default, so a state can be written without it: RMSPropState(s=s, g_avg=g_avg, velocity=velocity).
 
 class GradientDescentState(NamedTuple):
     """Plain gradient descent keeps no numbers, only the shape of the parameters (to check gradients)."""
 
     shape: tuple  #: the shape of the parameters
+    t: int = 0  #: number of updates taken so far
 
 
 class MomentumState(NamedTuple):
     velocity: np.ndarray  #: the momentum buffer b <- mu * b + g
+    t: int = 0  #: number of updates taken so far
 
 
 class AdaGradState(NamedTuple):
     s: np.ndarray  #: running SUM of squared gradients
+    t: int = 0  #: number of updates taken so far
 
 
 class RMSPropState(NamedTuple):
     s: np.ndarray  #: moving average of squared gradients
     g_avg: np.ndarray  #: moving average of gradients (used when centered)
     velocity: np.ndarray  #: momentum buffer (used when momentum > 0)
+    t: int = 0  #: number of updates taken so far
 
 
 class AdamState(NamedTuple):
+    """The state of Adam, AdamW and Yogi."""
+
     m: np.ndarray  #: moving average of gradients (first moment)
     v: np.ndarray  #: moving average of squared gradients (second moment)
     t: int  #: number of updates taken so far
+    v_max: Optional[np.ndarray] = None  #: AMSGrad's running maximum of v (None without amsgrad)
+
+
+class AdadeltaState(NamedTuple):
+    s: np.ndarray  #: moving average of squared gradients
+    u: np.ndarray  #: moving average of squared updates (each divided by lr)
+    t: int = 0  #: number of updates taken so far
 
 
 @dataclass(frozen=True)
 class GradientDescent(Optimizer):
     r"""Gradient descent: :math:`\text{update} = \eta\, g`.
 
-    Parameters: ``lr`` (eta, required, > 0).
+    Parameters: ``lr`` (eta, required: a number > 0 or a schedule).
     """
 
     label = "Gradient descent"
@@ -58,11 +74,11 @@ class GradientDescent(Optimizer):
     def _init(self, shape):
         return GradientDescentState(shape=shape)
 
-    def _update(self, g, state):
-        return self.lr * g, state
+    def _update(self, g, state, x=None):
+        return self._lr(state.t) * g, GradientDescentState(state.shape, state.t + 1)
 
     def _effective_lr(self, state):
-        return np.full(state.shape, self.lr)
+        return np.full(state.shape, self._last_lr(state))
 
 
 @dataclass(frozen=True)
@@ -99,14 +115,15 @@ class Momentum(Optimizer):
     def _init(self, shape):
         return MomentumState(velocity=np.zeros(shape))
 
-    def _update(self, g, state):
+    def _update(self, g, state, x=None):
+        lr = self._lr(state.t)
         velocity = self.momentum * state.velocity + g
         if self.nesterov:
-            return self.lr * (g + self.momentum * velocity), MomentumState(velocity)
-        return self.lr * velocity, MomentumState(velocity)
+            return lr * (g + self.momentum * velocity), MomentumState(velocity, state.t + 1)
+        return lr * velocity, MomentumState(velocity, state.t + 1)
 
     def _effective_lr(self, state):
-        return np.full(state.velocity.shape, self.lr / (1 - self.momentum))
+        return np.full(state.velocity.shape, self._last_lr(state) / (1 - self.momentum))
 
 
 @dataclass(frozen=True)
@@ -137,12 +154,12 @@ class AdaGrad(Optimizer):
     def _init(self, shape):
         return AdaGradState(s=np.full(shape, self.initial_accumulator))
 
-    def _update(self, g, state):
+    def _update(self, g, state, x=None):
         s = state.s + g * g
-        return self.lr * _divide(g, np.sqrt(s) + self.eps, self.eps), AdaGradState(s)
+        return self._lr(state.t) * _divide(g, np.sqrt(s) + self.eps, self.eps), AdaGradState(s, state.t + 1)
 
     def _effective_lr(self, state):
-        return _divide(self.lr, np.sqrt(state.s) + self.eps, self.eps)
+        return _divide(self._last_lr(state), np.sqrt(state.s) + self.eps, self.eps)
 
 
 @dataclass(frozen=True)
@@ -186,19 +203,21 @@ class RMSProp(Optimizer):
     def _init(self, shape):
         return RMSPropState(s=np.zeros(shape), g_avg=np.zeros(shape), velocity=np.zeros(shape))
 
-    def _update(self, g, state):
+    def _update(self, g, state, x=None):
         s = self.rho * state.s + (1 - self.rho) * g * g
         if self.centered or self.momentum > 0 or self.eps_inside_sqrt:
             return self._update_with_options(g, s, state)
-        return self.lr * _divide(g, np.sqrt(s) + self.eps, self.eps), RMSPropState(s, state.g_avg, state.velocity)
+        return (self._lr(state.t) * _divide(g, np.sqrt(s) + self.eps, self.eps),
+                RMSPropState(s, state.g_avg, state.velocity, state.t + 1))
 
     def _update_with_options(self, g, s, state):
+        lr = self._lr(state.t)
         g_avg = self.rho * state.g_avg + (1 - self.rho) * g if self.centered else state.g_avg
         scaled = _divide(g, self._denominator(s, g_avg), self.eps)
         if self.momentum > 0:
             velocity = self.momentum * state.velocity + scaled
-            return self.lr * velocity, RMSPropState(s, g_avg, velocity)
-        return self.lr * scaled, RMSPropState(s, g_avg, state.velocity)
+            return lr * velocity, RMSPropState(s, g_avg, velocity, state.t + 1)
+        return lr * scaled, RMSPropState(s, g_avg, state.velocity, state.t + 1)
 
     def _denominator(self, s, g_avg):
         """``sqrt(s) + eps``, with ``s - g_avg^2`` in place of s when centered, eps inside the root if asked."""
@@ -210,7 +229,13 @@ class RMSProp(Optimizer):
         return np.sqrt(spread) + self.eps
 
     def _effective_lr(self, state):
-        return _divide(self.lr / (1 - self.momentum), self._denominator(state.s, state.g_avg), self.eps)
+        return _divide(self._last_lr(state) / (1 - self.momentum), self._denominator(state.s, state.g_avg), self.eps)
+
+
+def _adam_scale(opt, v, t):
+    """``(sqrt(v_hat) + eps)`` for Adam-like rules, with v_hat = v / (1 - beta2^t) when bias-corrected."""
+    c2 = 1 - opt.beta2**t if getattr(opt, "bias_correction", True) and t > 0 else 1.0  # t = 0: v is still 0
+    return np.sqrt(v / c2) + opt.eps
 
 
 @dataclass(frozen=True)
@@ -225,12 +250,24 @@ class Adam(Optimizer):
 
     Defaults: ``beta1=0.9``, ``beta2=0.999``, ``eps=1e-8`` (outside the root),
     ``bias_correction=True``; ``lr`` is required. ``t`` counts the updates taken (1 on the first).
+
+    Options, as in ``torch.optim.Adam``:
+
+    - ``weight_decay=wd > 0``: L2 regularisation *coupled* to the gradient: :math:`g \leftarrow g + wd\, x`
+      before the moments (the gradient of :math:`\frac{wd}{2}\lVert x\rVert^2` added to the loss's). The
+      decay is then divided by :math:`\sqrt{\hat v}` like the rest of the gradient; ``AdamW`` decouples it.
+      The update needs ``x``.
+    - ``amsgrad=True`` (AMSGrad, Reddi et al. 2018): divide by the running maximum of v,
+      :math:`v_{max} \leftarrow \max(v_{max}, v)`, corrected as PyTorch does:
+      :math:`\sqrt{v_{max} / (1-\beta_2^t)} + \epsilon`, so the denominator never shrinks (up to the correction).
     """
 
     beta1: float = hyperparameter(0.9, check=decay_rate)
     beta2: float = hyperparameter(0.999, check=decay_rate)
     eps: float = hyperparameter(1e-8, check=nonnegative)
     bias_correction: bool = hyperparameter(True, check=flag)
+    weight_decay: float = hyperparameter(0.0, check=nonnegative)
+    amsgrad: bool = hyperparameter(False, check=flag)
 
     label = "Adam"
     color = "#D55E00"  # vermillion
@@ -243,32 +280,211 @@ class Adam(Optimizer):
     def torch_kwargs(self):
         if not self.bias_correction:
             raise ValueError("bias_correction must be True for torch.optim.Adam, which always corrects")
-        return {"lr": self.lr, "betas": (self.beta1, self.beta2), "eps": self.eps, "weight_decay": 0.0,
+        return {"lr": self.lr, "betas": (self.beta1, self.beta2), "eps": self.eps, "weight_decay": self.weight_decay,
+                "amsgrad": self.amsgrad}
+
+    def needs_x(self):
+        return self.weight_decay > 0
+
+    def _unused(self):
+        return () if self.amsgrad else ("v_max",)
+
+    def _init(self, shape):
+        return AdamState(m=np.zeros(shape), v=np.zeros(shape), t=0, v_max=np.zeros(shape) if self.amsgrad else None)
+
+    def _update(self, g, state, x=None):
+        t = state.t + 1
+        lr = self._lr(state.t)
+        if self.weight_decay > 0:
+            g = g + self.weight_decay * x  # L2: its gradient joins g
+        m = self.beta1 * state.m + (1 - self.beta1) * g
+        v = self.beta2 * state.v + (1 - self.beta2) * g * g
+        v_max = np.maximum(state.v_max, v) if self.amsgrad else state.v_max
+        c1, c2 = (1 - self.beta1**t, 1 - self.beta2**t) if self.bias_correction else (1.0, 1.0)
+        # update = lr * m_hat / (sqrt(v_hat) + eps) with m_hat = m / c1 and v_hat = v / c2 (v_max / c2 with
+        # amsgrad). Multiplied through by sqrt(c2) it is the same number, computed in one new array (on 10^6
+        # parameters each new array and each pass costs about as much as the arithmetic), as torch.optim.Adam does:
+        root_c2 = math.sqrt(c2)
+        update = _divide(m, np.sqrt(v_max if self.amsgrad else v) + self.eps * root_c2, self.eps)
+        update *= lr * root_c2 / c1
+        return update, AdamState(m, v, t, v_max)
+
+    def _effective_lr(self, state):
+        """``lr / (sqrt(v_hat) + eps)``: the factor applied to the corrected first moment ``m_hat``."""
+        return _divide(self._last_lr(state), _adam_scale(self, state.v_max if self.amsgrad else state.v, state.t),
+                       self.eps)
+
+
+@dataclass(frozen=True)
+class AdamW(Optimizer):
+    r"""AdamW (Loshchilov & Hutter 2019): Adam with weight decay *decoupled* from the gradient.
+
+    .. math::
+        m \leftarrow \beta_1 m + (1-\beta_1) g, \quad
+        v \leftarrow \beta_2 v + (1-\beta_2) g^2, \quad
+        \text{update} = \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon} + \eta\, wd\, x
+
+    with :math:`\hat m, \hat v` bias-corrected as in ``Adam``. Every update shrinks x by the fraction
+    ``lr * weight_decay``, whatever the gradient: the decay is not divided by :math:`\sqrt{\hat v}`,
+    as ``Adam(weight_decay=...)``'s is. What ``torch.optim.AdamW`` computes (it multiplies x by
+    ``1 - lr * wd`` first, then takes Adam's update). The update needs ``x``.
+
+    Defaults: ``beta1=0.9``, ``beta2=0.999``, ``eps=1e-8``, ``weight_decay=0.01`` (PyTorch's);
+    ``lr`` is required. ``effective_lr`` is Adam's, the factor on ``m_hat``; the decay comes on top.
+    """
+
+    beta1: float = hyperparameter(0.9, check=decay_rate)
+    beta2: float = hyperparameter(0.999, check=decay_rate)
+    eps: float = hyperparameter(1e-8, check=nonnegative)
+    weight_decay: float = hyperparameter(0.01, check=nonnegative)
+
+    label = "AdamW"
+    color = "#CC79A7"  # reddish purple
+    controls = (Control("beta1", low=0.0, high=0.999, default=0.9),
+                Control("beta2", low=0.9, high=0.9999, default=0.999),
+                Control("weight_decay", low=1e-4, high=1.0, default=0.01, log=True, label="AdamW weight decay"))
+    torch_name = "AdamW"
+    State = AdamState
+    squares_gradient = True
+
+    def torch_kwargs(self):
+        return {"lr": self.lr, "betas": (self.beta1, self.beta2), "eps": self.eps, "weight_decay": self.weight_decay,
                 "amsgrad": False}
+
+    def needs_x(self):
+        return self.weight_decay > 0
+
+    def _unused(self):
+        return ("v_max",)
 
     def _init(self, shape):
         return AdamState(m=np.zeros(shape), v=np.zeros(shape), t=0)
 
-    def _update(self, g, state):
+    def _update(self, g, state, x=None):
         t = state.t + 1
+        lr = self._lr(state.t)
         m = self.beta1 * state.m + (1 - self.beta1) * g
         v = self.beta2 * state.v + (1 - self.beta2) * g * g
-        c1, c2 = (1 - self.beta1**t, 1 - self.beta2**t) if self.bias_correction else (1.0, 1.0)
-        # update = lr * m_hat / (sqrt(v_hat) + eps) with m_hat = m / c1 and v_hat = v / c2. Multiplied
-        # through by sqrt(c2) it is the same number, computed in one new array (on 10^6 parameters
-        # each new array and each pass costs about as much as the arithmetic), as torch.optim.Adam does:
-        root_c2 = math.sqrt(c2)
+        c1, c2 = 1 - self.beta1**t, 1 - self.beta2**t
+        root_c2 = math.sqrt(c2)  # lr * m_hat / (sqrt(v_hat) + eps), computed as in Adam
         update = _divide(m, np.sqrt(v) + self.eps * root_c2, self.eps)
-        update *= self.lr * root_c2 / c1
+        update *= lr * root_c2 / c1
+        if self.weight_decay > 0:
+            update += lr * self.weight_decay * x  # decoupled: x shrinks by lr * wd, whatever g is
+        return update, AdamState(m, v, t)
+
+    def _effective_lr(self, state):
+        """``lr / (sqrt(v_hat) + eps)``: the factor applied to ``m_hat`` (the decay ``lr * wd * x`` comes on top)."""
+        return _divide(self._last_lr(state), _adam_scale(self, state.v, state.t), self.eps)
+
+
+@dataclass(frozen=True)
+class Adadelta(Optimizer):
+    r"""Adadelta (Zeiler 2012): RMSProp whose numerator is a moving average of the past updates.
+
+    .. math::
+        s \leftarrow \rho s + (1-\rho) g^2, \quad
+        \Delta = \frac{\sqrt{u + \epsilon}}{\sqrt{s + \epsilon}}\, g, \quad
+        u \leftarrow \rho u + (1-\rho) \Delta^2, \quad
+        \text{update} = \eta\, \Delta
+
+    :math:`\sqrt{u + \epsilon}` carries the units of x, so :math:`\Delta` has them too and Zeiler's rule
+    needs no learning rate (``lr=1.0``, the default). What ``torch.optim.Adadelta`` computes: eps is
+    inside both roots, u averages the squares of Delta (the update divided by lr), both start at zero,
+    so the first updates are about ``lr * sqrt(eps)`` long.
+
+    Defaults: ``lr=1.0``, ``rho=0.9``, ``eps=1e-6`` (> 0: with eps = 0, u would stay 0 and x would
+    never move). ``effective_lr`` is ``lr * sqrt(u + eps) / sqrt(s + eps)``: the factor the next
+    update applies to a steady gradient (it uses u before this update's Delta is averaged in).
+    """
+
+    lr: float = hyperparameter(1.0, check=learning_rate)
+    rho: float = hyperparameter(0.9, check=decay_rate)
+    eps: float = hyperparameter(1e-6, check=positive)
+
+    label = "Adadelta"
+    color = "#56B4E9"  # sky blue
+    controls = (Control("rho", low=0.0, high=0.999, default=0.9, label="RMSProp rho"),
+                Control("eps", low=1e-8, high=1e-2, default=1e-6, log=True, label="Adadelta eps"))
+    torch_name = "Adadelta"
+    State = AdadeltaState
+    squares_gradient = True
+
+    def torch_kwargs(self):
+        return {"lr": self.lr, "rho": self.rho, "eps": self.eps, "weight_decay": 0.0}
+
+    def _init(self, shape):
+        return AdadeltaState(s=np.zeros(shape), u=np.zeros(shape))
+
+    def _update(self, g, state, x=None):
+        s = self.rho * state.s + (1 - self.rho) * g * g
+        delta = np.sqrt(state.u + self.eps) / np.sqrt(s + self.eps) * g
+        u = self.rho * state.u + (1 - self.rho) * delta * delta
+        return self._lr(state.t) * delta, AdadeltaState(s, u, state.t + 1)
+
+    def _effective_lr(self, state):
+        return self._last_lr(state) * np.sqrt(state.u + self.eps) / np.sqrt(state.s + self.eps)
+
+
+@dataclass(frozen=True)
+class Yogi(Optimizer):
+    r"""Yogi (Zaheer et al. 2018): Adam whose second moment moves additively, by at most (1 - beta2) g^2.
+
+    .. math::
+        m \leftarrow \beta_1 m + (1-\beta_1) g, \quad
+        v \leftarrow v - (1-\beta_2)\, \mathrm{sign}(v - g^2)\, g^2, \quad
+        \text{update} = \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon}
+
+    with :math:`\hat m = m / (1-\beta_1^t)` and :math:`\hat v = v / (1-\beta_2^t)`. Adam's v moves
+    toward g^2 by the fraction (1 - beta2) of the gap, so one huge gradient inflates it at once;
+    Yogi's v moves by (1 - beta2) g^2 in the direction of g^2, so it cannot grow faster than that.
+
+    What optax's ``yogi`` (``scale_by_yogi``) computes: both moments start at ``initial_accumulator``
+    (1e-6), and both are bias-corrected as in Adam. Zaheer et al. write the algorithm (their Algorithm 2)
+    with m and v starting at zero and without bias correction; ``initial_accumulator=0`` gives their
+    start, the correction stays. PyTorch has no Yogi (``torch_name`` is None).
+
+    Defaults: ``beta1=0.9``, ``beta2=0.999``, ``eps=1e-3`` (the paper's and optax's; larger than
+    Adam's), ``initial_accumulator=1e-6``; ``lr`` is required.
+    """
+
+    beta1: float = hyperparameter(0.9, check=decay_rate)
+    beta2: float = hyperparameter(0.999, check=decay_rate)
+    eps: float = hyperparameter(1e-3, check=nonnegative)
+    initial_accumulator: float = hyperparameter(1e-6, check=nonnegative)
+
+    label = "Yogi"
+    color = "#F0E442"  # yellow
+    controls = (Control("beta1", low=0.0, high=0.999, default=0.9),
+                Control("beta2", low=0.9, high=0.9999, default=0.999))
+    torch_name = None  # torch.optim has no Yogi: the reference is optax's, derived in tests/test_optimizers.py
+    State = AdamState
+    squares_gradient = True
+
+    def torch_kwargs(self):
+        raise ValueError("Yogi has no torch.optim class (torch_name is None): it computes optax's yogi")
+
+    def _unused(self):
+        return ("v_max",)
+
+    def _init(self, shape):
+        return AdamState(m=np.full(shape, self.initial_accumulator), v=np.full(shape, self.initial_accumulator), t=0)
+
+    def _update(self, g, state, x=None):
+        t = state.t + 1
+        g2 = g * g
+        m = self.beta1 * state.m + (1 - self.beta1) * g
+        v = state.v - (1 - self.beta2) * np.sign(state.v - g2) * g2
+        m_hat, v_hat = m / (1 - self.beta1**t), v / (1 - self.beta2**t)
+        update = self._lr(state.t) * _divide(m_hat, np.sqrt(v_hat) + self.eps, self.eps)
         return update, AdamState(m, v, t)
 
     def _effective_lr(self, state):
         """``lr / (sqrt(v_hat) + eps)``: the factor applied to the corrected first moment ``m_hat``."""
-        c2 = 1 - self.beta2**state.t if self.bias_correction and state.t > 0 else 1.0  # t = 0: v is still 0
-        return _divide(self.lr, np.sqrt(state.v / c2) + self.eps, self.eps)
+        return _divide(self._last_lr(state), _adam_scale(self, state.v, state.t), self.eps)
 
 
 #: The registry: name -> class, in the order of the series (and of legends).
-OPTIMIZERS = {cls.name: cls for cls in (GradientDescent, Momentum, AdaGrad, RMSProp, Adam)}
+OPTIMIZERS = {cls.name: cls for cls in (GradientDescent, Momentum, AdaGrad, RMSProp, Adam, AdamW, Adadelta, Yogi)}
 
-__all__ = ["OPTIMIZERS", *OPTIMIZERS, *(cls.State.__name__ for cls in OPTIMIZERS.values())]
+__all__ = ["OPTIMIZERS", *OPTIMIZERS, *dict.fromkeys(cls.State.__name__ for cls in OPTIMIZERS.values())]
