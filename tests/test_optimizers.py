@@ -431,6 +431,295 @@ def test_adam_t_counts_updates():
 
 
 # ---------------------------------------------------------------------------------------------
+# Adam's options (torch.optim.Adam): weight_decay adds wd * x to the gradient (coupled L2);
+# amsgrad divides by the running maximum of v, corrected by 1 - beta2^t as torch does.
+# Same numbers as above: beta1 = 0.5, beta2 = 15/16.
+
+def test_adam_weight_decay_is_added_to_the_gradient_by_hand():
+    # x = [2, -4], wd = 0.5, g = [1, -2]: the gradient used is g + wd x = [2, -4], Adam's first step above
+    opt = Adam(lr=0.1, beta1=0.5, beta2=0.9375, eps=0.0, weight_decay=0.5)
+    update, state = opt.update(np.array([1.0, -2.0]), opt.init(np.zeros(2)), x=np.array([2.0, -4.0]))
+    close(state.m, [1.0, -2.0])  # 0.5 * [2, -4]
+    close(state.v, [0.25, 1.0])  # [4, 16] / 16
+    close(update, [0.1, -0.1])  # lr m_hat / sqrt(v_hat) = 0.1 * [2/2, -4/4]: the decay was divided too
+
+
+def test_adam_amsgrad_by_hand():
+    # step 1 as Adam: v = v_max = [0.25, 1]. Step 2, g = [1, 0]: v = [19/64, 15/16] (Adam's second step above),
+    # v_max = max([0.25, 1], [19/64, 15/16]) = [19/64, 1]; c1 = 0.75, c2 = 31/256, m = [1, -1]
+    opt = Adam(lr=0.1, beta1=0.5, beta2=0.9375, eps=0.0, amsgrad=True)
+    state = opt.init(np.zeros(2))
+    u1, state = opt.update(np.array([2.0, -4.0]), state)
+    close(u1, [0.1, -0.1])
+    close(state.v_max, [0.25, 1.0])
+    u2, state = opt.update(np.array([1.0, 0.0]), state)
+    close(state.v, [19 / 64, 15 / 16])
+    close(state.v_max, [19 / 64, 1.0])
+    # update = lr (m / c1) / sqrt(v_max / c2): [0.1 (4/3) / sqrt(76/31), -0.1 (4/3) / sqrt(256/31)]
+    close(u2, [0.1 * (4 / 3) / math.sqrt(76 / 31), -0.1 * (4 / 3) * math.sqrt(31) / 16])
+    close(opt.effective_lr(state), [0.1 / math.sqrt(76 / 31), 0.1 * math.sqrt(31) / 16])
+
+
+def test_adam_options_match_torchs_scalar_code():
+    # torch.optim.Adam's _single_tensor_adam, one coordinate at a time: grad += wd * param; the moments;
+    # max_exp_avg_sq = max(max_exp_avg_sq, exp_avg_sq); denom = sqrt(max) / sqrt(c2) + eps;
+    # param -= lr / c1 * exp_avg / denom
+    lr, b1, b2, eps, wd = 0.05, 0.9, 0.99, 1e-3, 0.3
+    grads = [[0.3, -1.2], [0.5, 0.7], [-0.2, 2.0], [1.1, -0.4], [0.0, 0.05], [-2.0, 0.1]]
+    opt = Adam(lr=lr, beta1=b1, beta2=b2, eps=eps, weight_decay=wd, amsgrad=True)
+    x = np.array([1.5, -0.5])
+    state = opt.init(x)
+    xs = [x]
+    for g in grads:
+        update, state = opt.update(np.array(g), state, x)
+        x = x - update
+        xs.append(x)
+    for i in range(2):
+        p, m, v, v_max = 1.5 if i == 0 else -0.5, 0.0, 0.0, 0.0
+        for t, g in enumerate(grads, start=1):
+            gi = g[i] + wd * p
+            m = b1 * m + (1 - b1) * gi
+            v = b2 * v + (1 - b2) * gi * gi
+            v_max = max(v_max, v)
+            p = p - lr / (1 - b1**t) * m / (math.sqrt(v_max) / math.sqrt(1 - b2**t) + eps)
+            np.testing.assert_allclose(xs[t][i], p, rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# AdamW (torch.optim.AdamW): Adam's update plus the decoupled decay lr * wd * x
+
+def test_adamw_by_hand():
+    # g = [2, -4], x = [2, -4], wd = 0.5: Adam's part is lr * [1, -1] (above), the decay 0.1 * 0.5 * x = [0.1, -0.2]
+    opt = AdamW(lr=0.1, beta1=0.5, beta2=0.9375, eps=0.0, weight_decay=0.5)
+    update, state = opt.update(np.array([2.0, -4.0]), opt.init(np.zeros(2)), x=np.array([2.0, -4.0]))
+    close(update, [0.2, -0.3])
+    close(state.m, [1.0, -2.0])  # the moments see the gradient only
+    close(state.v, [0.25, 1.0])
+    close(opt.effective_lr(state), [0.05, 0.025])  # Adam's: 0.1 / sqrt([4, 16]); the decay comes on top
+    # a zero gradient still shrinks x by the fraction lr * wd = 0.05 (coupled L2 would not move it at all)
+    fresh = opt.init(np.zeros(2))
+    close(opt.update(np.zeros(2), fresh, x=np.array([2.0, -4.0]))[0], [0.1, -0.2])
+    # coupled L2 instead: the gradient wd x = [1, -2] is divided by its own root, so the first update is
+    # lr * sign(x) = [0.1, -0.1] whatever the size of x
+    coupled = Adam(lr=0.1, eps=0.0, weight_decay=0.5)
+    close(coupled.update(np.zeros(2), coupled.init(np.zeros(2)), x=np.array([2.0, -4.0]))[0], [0.1, -0.1])
+
+
+def test_adamw_without_decay_is_adam():
+    grads = [[0.3, -1.2], [0.5, 0.7], [-0.2, 2.0]]
+    adamw, adam = AdamW(0.01, beta1=0.8, weight_decay=0.0), Adam(0.01, beta1=0.8)
+    a, b = adamw.init(np.zeros(2)), adam.init(np.zeros(2))
+    for g in grads:
+        (ua, a), (ub, b) = adamw.update(np.array(g), a), adam.update(np.array(g), b)
+        assert np.array_equal(ua, ub)
+
+
+def test_adamw_matches_torchs_scalar_code():
+    # torch.optim.AdamW: param *= 1 - lr wd; then Adam's update from the moments of the gradient
+    lr, b1, b2, eps, wd = 0.05, 0.9, 0.99, 1e-8, 0.2
+    grads = [[0.3, -1.2], [0.5, 0.7], [-0.2, 2.0], [1.1, -0.4], [0.0, 0.05]]
+    opt = AdamW(lr=lr, beta1=b1, beta2=b2, eps=eps, weight_decay=wd)
+    x = np.array([1.5, -0.5])
+    state, xs = opt.init(x), [x]
+    for g in grads:
+        update, state = opt.update(np.array(g), state, x)
+        x = x - update
+        xs.append(x)
+    for i in range(2):
+        p, m, v = (1.5, -0.5)[i], 0.0, 0.0
+        for t, g in enumerate(grads, start=1):
+            p = p * (1 - lr * wd)
+            m = b1 * m + (1 - b1) * g[i]
+            v = b2 * v + (1 - b2) * g[i] ** 2
+            p = p - lr / (1 - b1**t) * m / (math.sqrt(v) / math.sqrt(1 - b2**t) + eps)
+            np.testing.assert_allclose(xs[t][i], p, rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# Adadelta (torch.optim.Adadelta): s <- rho s + (1-rho) g^2; delta = sqrt(u + eps) / sqrt(s + eps) * g;
+# u <- rho u + (1-rho) delta^2; update = lr * delta
+
+def test_adadelta_first_step_by_hand():
+    # rho = 0.25, eps = 1, g = [2, 0]: s = 0.75 * [4, 0] = [3, 0]; sqrt(u + eps) / sqrt(s + eps) = 1 / [2, 1]
+    # delta = [2/2, 0] = [1, 0]; u = 0.75 * [1, 0] = [0.75, 0]; update = lr * delta
+    opt = Adadelta(lr=0.5, rho=0.25, eps=1.0)
+    update, state = opt.update(np.array([2.0, 0.0]), opt.init(np.zeros(2)))
+    close(state.s, [3.0, 0.0])
+    close(state.u, [0.75, 0.0])
+    close(update, [0.5, 0.0])
+    assert state.t == 1
+    # the next update's factor for a gradient whose s stays at [3, 0]: lr sqrt(u + eps) / sqrt(s + eps)
+    close(opt.effective_lr(state), [0.5 * math.sqrt(1.75) / 2, 0.5])
+    # second step, g = [2, 0]: s = 0.25 * 3 + 0.75 * 4 = 3.75; delta = sqrt(1.75) / sqrt(4.75) * 2
+    update, state = opt.update(np.array([2.0, 0.0]), state)
+    close(state.s, [3.75, 0.0])
+    close(update, [0.5 * 2 * math.sqrt(1.75 / 4.75), 0.0])
+    close(state.u, [0.25 * 0.75 + 0.75 * 4 * 1.75 / 4.75, 0.0])
+
+
+def test_adadelta_matches_torchs_scalar_code():
+    lr, rho, eps = 2.0, 0.9, 1e-4
+    grads = [[0.3, -1.2], [0.5, 0.7], [-0.2, 2.0], [1.1, -0.4], [0.0, 0.05]]
+    opt = Adadelta(lr=lr, rho=rho, eps=eps)
+    state, ours = opt.init(np.zeros(2)), []
+    for g in grads:
+        update, state = opt.update(np.array(g), state)
+        ours.append(update)
+    for i in range(2):  # torch's _single_tensor_adadelta, one coordinate at a time
+        square_avg = acc_delta = 0.0
+        for k, g in enumerate(grads):
+            square_avg = rho * square_avg + (1 - rho) * g[i] ** 2
+            delta = math.sqrt(acc_delta + eps) / math.sqrt(square_avg + eps) * g[i]
+            acc_delta = rho * acc_delta + (1 - rho) * delta**2
+            np.testing.assert_allclose(ours[k][i], lr * delta, rtol=1e-12)
+
+
+def test_adadelta_effective_lr_is_the_next_updates_factor_for_a_steady_gradient():
+    opt = Adadelta(lr=1.0, rho=0.5, eps=1e-2)
+    g = np.array([0.5, -3.0])
+    state = opt.init(np.zeros(2))
+    for _ in range(200):  # s settles to g^2 (within 0.5^200)
+        _, state = opt.update(g, state)
+    factor = opt.effective_lr(state)
+    update, _ = opt.update(g, state)
+    close(update, factor * g)
+
+
+# ---------------------------------------------------------------------------------------------
+# Yogi (optax's scale_by_yogi): m <- b1 m + (1-b1) g; v <- v - (1-b2) sign(v - g^2) g^2, both from
+# initial_accumulator; update = lr * m_hat / (sqrt(v_hat) + eps), m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)
+
+def test_yogi_steps_by_hand():
+    # beta1 = 0.5, beta2 = 0.75, eps = 0, moments from 0. Step 1, g = [2, -4]: m = [1, -2];
+    # v = 0 - 0.25 * sign(0 - [4, 16]) * [4, 16] = [1, 4]; m_hat = [2, -4], v_hat = [4, 16]: update = lr [1, -1]
+    opt = Yogi(lr=0.1, beta1=0.5, beta2=0.75, eps=0.0, initial_accumulator=0.0)
+    u1, state = opt.update(np.array([2.0, -4.0]), opt.init(np.zeros(2)))
+    close(state.m, [1.0, -2.0])
+    close(state.v, [1.0, 4.0])
+    close(u1, [0.1, -0.1])
+    # step 2, g = [1, 4]: v - g^2 = [0, -12], so v = [1, 4 + 0.25 * 16] = [1, 8] (the first stays: sign 0;
+    # Adam's would be 0.75 [1, 4] + 0.25 [1, 16] = [1, 7]). m = [1, 1]; c1 = 3/4, c2 = 7/16
+    u2, state = opt.update(np.array([1.0, 4.0]), state)
+    close(state.v, [1.0, 8.0])
+    close(state.m, [1.0, 1.0])
+    # m_hat = 4/3, v_hat = [16/7, 128/7]: update = 0.1 (4/3) / [4/sqrt(7), 8 sqrt(2)/sqrt(7)]
+    close(u2, [0.1 * math.sqrt(7) / 3, 0.1 * math.sqrt(7) / (6 * math.sqrt(2))])
+    close(opt.effective_lr(state), [0.1 * math.sqrt(7) / 4, 0.1 * math.sqrt(7) / (8 * math.sqrt(2))])
+
+
+def test_yogi_matches_optax_scale_by_yogi_then_the_learning_rate():
+    # optax/_src/transform.py scale_by_yogi (eps_root = 0) chained with scale_by_learning_rate, written out:
+    #   mu = nu = initial_accumulator_value;  per update:  mu = (1 - b1) * g + b1 * mu
+    #   nu = nu - (1 - b2) * sign(nu - g^2) * g^2;  count += 1
+    #   mu_hat = mu / (1 - b1^count);  nu_hat = nu / (1 - b2^count)
+    #   update = -lr * mu_hat / (sqrt(nu_hat + 0) + eps)   (optax adds it; ours is subtracted, so + here)
+    lr, b1, b2, eps, init = 0.02, 0.9, 0.999, 1e-3, 1e-6
+    grads = [[0.3, -1.2], [0.5, 0.7], [-0.2, 2.0], [1.1, -0.4], [0.0, 0.05], [3.0, 0.0], [0.0, 0.0]]
+    opt = Yogi(lr)
+    assert (opt.beta1, opt.beta2, opt.eps, opt.initial_accumulator) == (b1, b2, eps, init)  # optax's defaults
+    state, ours = opt.init(np.zeros(2)), []
+    for g in grads:
+        update, state = opt.update(np.array(g), state)
+        ours.append(update)
+    for i in range(2):
+        mu = nu = init
+        for count, g in enumerate(grads, start=1):
+            mu = (1 - b1) * g[i] + b1 * mu
+            nu = nu - (1 - b2) * float(np.sign(nu - g[i] ** 2)) * g[i] ** 2
+            mu_hat, nu_hat = mu / (1 - b1**count), nu / (1 - b2**count)
+            np.testing.assert_allclose(ours[count - 1][i], lr * mu_hat / (math.sqrt(nu_hat) + eps), rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# Learning-rate schedules: lr(k) with k the updates already taken (state.t)
+
+def test_a_schedule_gives_each_update_its_learning_rate():
+    opt = GradientDescent(step_decay(1.0, step_size=1, gamma=0.5))  # 1, 0.5, 0.25, ...
+    state = opt.init(np.zeros(2))
+    close(opt.effective_lr(state), [1.0, 1.0])  # before any update: lr(0)
+    for k, expected in enumerate([1.0, 0.5, 0.25, 0.125]):
+        update, state = opt.update(np.array([4.0, -2.0]), state)
+        close(update, [4.0 * expected, -2.0 * expected])
+        assert state.t == k + 1
+        close(opt.effective_lr(state), [expected, expected])  # the rate of the update that made the state
+
+
+def test_a_schedule_is_called_with_the_number_of_updates_taken():
+    calls = []
+
+    def schedule(k):
+        calls.append(k)
+        return 0.5
+
+    opt = RMSProp(schedule, rho=0.75, eps=0.0)
+    assert calls == [0]  # checked once when the optimizer is made
+    state = opt.init(np.zeros(2))
+    for _ in range(3):
+        _, state = opt.update(np.array([2.0, -4.0]), state)
+    assert calls == [0, 0, 1, 2]
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.name)
+def test_a_constant_schedule_computes_what_the_number_does(cls):
+    number, scheduled = cls(0.125), cls(lambda k: 0.125)
+    a, b = number.init(np.zeros(2)), scheduled.init(np.zeros(2))
+    for g in ([0.5, -2.0], [1.0, 0.25], [-0.75, 8.0]):
+        x = np.array([1.0, -3.0])
+        (ua, a), (ub, b) = number.update(np.array(g), a, x), scheduled.update(np.array(g), b, x)
+        assert np.array_equal(ua, ub)
+        assert np.array_equal(number.effective_lr(a), scheduled.effective_lr(b))
+
+
+def test_adam_with_warmup_takes_its_first_update_at_the_warm_up_rate():
+    # linear_warmup(0.1, 4, 0.25): 0.025 for the first update; Adam's first update is lr * sign(g) (eps = 0)
+    opt = Adam(linear_warmup(0.1, 4, start_factor=0.25), eps=0.0)
+    update, state = opt.update(np.array([3.0, -0.5]), opt.init(np.zeros(2)))
+    close(update, [0.025, -0.025])
+
+
+@pytest.mark.parametrize("schedule, update_number, error, words", [
+    (lambda k: 0.1 if k < 2 else -0.1, 3, ValueError, r"lr must be a schedule that returns a finite learning rate >= 0, "
+                                                      r"got lr\(2\) = -0.1 \(the learning rate of update 3\)"),
+    (lambda k: 0.1 if k < 1 else math.nan, 2, ValueError, r"got lr\(1\) = nan \(the learning rate of update 2\)"),
+    (lambda k: 0.1 if k < 1 else math.inf, 2, ValueError, r"got lr\(1\) = inf"),
+    (lambda k: 0.1 if k < 1 else "0.1", 2, TypeError, r"lr must be a schedule that returns a real number, got lr\(1\) = str"),
+    (lambda k: 0.1 if k < 1 else None, 2, TypeError, r"got lr\(1\) = NoneType None \(the learning rate of update 2\)"),
+    (lambda k: 0.1 if k < 1 else 1 / 0, 2, ValueError, r"lr\(1\) raised ZeroDivisionError"),
+])
+def test_a_bad_learning_rate_from_a_schedule_is_refused_with_its_update(schedule, update_number, error, words):
+    for cls in (GradientDescent, RMSProp, Adam):
+        opt = cls(schedule)
+        state = opt.init(np.zeros(2))
+        for _ in range(update_number - 1):
+            _, state = opt.update(np.ones(2), state)
+        with pytest.raises(error, match=words):
+            opt.update(np.ones(2), state)
+    # the loop reports it the same way
+    from rmsprop_lib.objectives import bowl
+    from rmsprop_lib.run import minimize
+    with pytest.raises(error, match=words):
+        minimize(bowl, RMSProp(schedule), steps=5)
+
+
+@pytest.mark.parametrize("lr, error, words", [
+    (lambda: 0.1, TypeError, r"lr must be a schedule called with one argument, the number of updates already taken"),
+    (lambda k: -1.0, ValueError, r"got lr\(0\) = -1.0 \(the learning rate of update 1\)"),
+    (lambda k: [0.1], TypeError, "lr must be a schedule that returns a real number"),
+    (object(), TypeError, r"lr must be a real number > 0 or a schedule"),
+])
+def test_a_bad_schedule_is_refused_when_the_optimizer_is_made(lr, error, words):
+    with pytest.raises(error, match=words):
+        Adam(lr)
+
+
+def test_update_without_the_point_a_rule_needs_is_refused():
+    for opt in (AdamW(0.1), Adam(0.1, weight_decay=0.1)):
+        with pytest.raises(TypeError, match=rf"x must be given: {opt.name} with weight_decay = 0.1?"):
+            opt.update(np.ones(2), opt.init(np.zeros(2)))
+    assert not Adam(0.1).needs_x() and not AdamW(0.1, weight_decay=0.0).needs_x()
+
+
+# ---------------------------------------------------------------------------------------------
 # Validation at construction: the error names the parameter (and the range)
 
 BAD_NUMBERS = [

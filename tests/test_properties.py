@@ -263,3 +263,31 @@ def test_gradient_descent_diverges_above_two_over_l(problem, fraction):
     assert trace.status == "diverged"
     assert trace.steps < 200
     assert np.all(np.isfinite(trace.xs))
+
+
+@FAST
+@given(opt=optimizers((Yogi,)), data=gradient_sequences(elements=finite(), max_steps=6))
+def test_yogi_moves_v_by_at_most_one_minus_beta2_times_g_squared(opt, data):
+    # Yogi's additive rule: v moves toward g^2 by at most (1 - beta2) g^2 (up to one rounding of v),
+    # however large g is; Adam's v jumps by the fraction (1 - beta2) of the gap
+    _, grads = data
+    state = opt.init(grads[0])
+    for g in grads:
+        _, new = update_of(opt, g, state)
+        step = new.v - state.v
+        assert np.all(np.abs(step) <= (1 - opt.beta2) * g * g * (1 + 1e-12) + np.spacing(state.v))
+        assert np.all(step * (g * g - state.v) >= 0)  # toward g^2 (or not at all)
+        assert np.all(new.v >= 0)
+        state = new
+
+
+@FAST
+@given(opt=optimizers((Adam,), amsgrad=True), data=gradient_sequences(elements=finite(), max_steps=6))
+def test_amsgrad_keeps_the_running_maximum_of_v(opt, data):
+    _, grads = data
+    state = opt.init(grads[0])
+    for g in grads:
+        _, new = update_of(opt, g, state)
+        assert np.all(new.v_max >= state.v_max) and np.all(new.v_max >= new.v)
+        assert np.array_equal(new.v_max, np.maximum(state.v_max, new.v))
+        state = new
