@@ -3,7 +3,7 @@
 Modules: ``optimizers``, ``objectives``, ``run``, ``data``, ``regression``, ``schedules`` and ``plotting`` (``_validate`` is the
 shared checks they call). Each case calls a function with good arguments except ONE, replaced by
 a bad value: wrong types (None, strings, numeric strings such as "0.5", dicts, lists, complex
-numbers, booleans, objects), NaN and infinities, huge values (Python ints such as 10**400, sizes
+numbers, booleans, objects), learning-rate schedules that cannot be called or give a bad rate, NaN and infinities, huge values (Python ints such as 10**400, sizes
 that would not fit in memory, run lengths that would take days), empty and mismatched arrays,
 states of the wrong type or content. The expected outcome is a ``ValueError`` or ``TypeError``
 whose message names the argument and says what is allowed (it contains "must").
@@ -11,7 +11,7 @@ whose message names the argument and says what is allowed (it contains "must").
 A case fails when the call returns (a silent result), raises anything else (AttributeError,
 OverflowError, a bare MemoryError ...), emits any warning, or runs past ``TIME_LIMIT`` (a hang).
 
-The sweep makes 2642 calls: 2642 clear errors, 0 silent results, 0 other errors, 0 warnings and
+The sweep makes 3817 calls: 3817 clear errors, 0 silent results, 0 other errors, 0 warnings and
 0 hangs (``test_the_counts_in_the_docstring_are_current`` keeps these numbers true).
 ``python tests/test_bad_input.py`` prints the counts per function.
 """
@@ -34,8 +34,9 @@ import pytest  # noqa: E402
 from rmsprop_lib import data, plotting, regression, schedules  # noqa: E402
 from rmsprop_lib.objectives import (MAX_GRID_SIZE, NoisyObjective, Objective, bowl, elongated_bowl,  # noqa: E402
                                     get_objective, quadratic, with_noise)
-from rmsprop_lib.optimizers import (AdaGrad, AdaGradState, Adam, AdamState, GradientDescent,  # noqa: E402
-                                    GradientDescentState, Momentum, MomentumState, RMSProp, RMSPropState)
+from rmsprop_lib.optimizers import (AdaGrad, AdaGradState, Adadelta, Adam, AdamState, AdamW,  # noqa: E402
+                                    GradientDescent, GradientDescentState, Momentum, MomentumState, RMSProp,
+                                    RMSPropState, Yogi)
 from rmsprop_lib.run import MAX_STEPS, follow, minimize  # noqa: E402
 
 TIME_LIMIT = 10.0  # seconds; every good call takes well under 0.5 s
@@ -59,6 +60,19 @@ def positive_bad():
 
 def nonnegative_bad():
     return real_bad() + [False, -1, -1e-300]
+
+
+def schedule_bad():
+    """For a learning rate given as a schedule: functions that cannot be called with the number of
+    updates taken, or that return something other than a finite number >= 0 (checked at lr(0))."""
+    return [lambda: 0.1, lambda k, j: 0.1, lambda k: -0.1, lambda k: NAN, lambda k: INF, lambda k: HUGE,
+            lambda k: "0.1", lambda k: None, lambda k: [0.1], lambda k: 1 + 2j, lambda k: True, lambda k: 1 / 0,
+            lambda k: np.array([0.1, 0.2])]
+
+
+def lr_bad():
+    """For a learning rate: a number > 0 or a schedule."""
+    return positive_bad() + schedule_bad()
 
 
 def decay_bad():
@@ -163,11 +177,13 @@ def states_bad(opt, other_shape=True):
     if other_shape:
         bad.append(opt.init(np.zeros(3)))
     cls = type(good)
-    several = len(good) > 1  # with one array field, an array of another shape is a valid state
+    several = sum(isinstance(v, np.ndarray) for v in good) > 1  # with one array, another shape is a valid state
     if cls is GradientDescentState:
         bad += [cls(shape=v) for v in ("2", (0,), (2.5,), None, [2], (True,))]
-        return bad
+        return bad + [good._replace(t=v) for v in (-1, 1.5, HUGE, "3", True, None)]
     for field, value in zip(good._fields, good):
+        if value is None:  # a buffer the optimizer does not use with its options (Adam's v_max without amsgrad)
+            continue
         if field == "t":
             bad += [good._replace(t=v) for v in (-1, 1.5, HUGE, "3", True, None)]
             continue
@@ -176,7 +192,7 @@ def states_bad(opt, other_shape=True):
                                                       np.zeros(2, dtype=complex))]
         if several or other_shape:
             bad.append(good._replace(**{field: np.zeros(3)}))
-        if field in ("s", "v"):
+        if field in ("s", "v", "v_max", "u"):
             bad.append(good._replace(**{field: np.array([-1.0, 0.0])}))
     return bad
 
@@ -193,6 +209,19 @@ OPTIMIZER_CASES = [
     (Adam, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": True},
      {"lr": positive_bad(), "beta1": decay_bad(), "beta2": decay_bad(), "eps": nonnegative_bad(),
       "bias_correction": FLAG_BAD}),
+    (Adam, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": True, "weight_decay": 0.1,
+            "amsgrad": True},
+     {"lr": schedule_bad(), "weight_decay": nonnegative_bad(), "amsgrad": FLAG_BAD}),
+    (AdamW, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01},
+     {"lr": lr_bad(), "beta1": decay_bad(), "beta2": decay_bad(), "eps": nonnegative_bad(),
+      "weight_decay": nonnegative_bad()}),
+    (Adadelta, {"lr": 1.0, "rho": 0.9, "eps": 1e-6},
+     {"lr": lr_bad(), "rho": decay_bad(), "eps": positive_bad()}),
+    (Yogi, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-3, "initial_accumulator": 1e-6},
+     {"lr": lr_bad(), "beta1": decay_bad(), "beta2": decay_bad(), "eps": nonnegative_bad(),
+      "initial_accumulator": nonnegative_bad()}),
+    (RMSProp, {"lr": schedules.warmup_cosine(0.1, 2, 10), "rho": 0.9},  # an optimizer with a schedule
+     {"lr": schedule_bad()}),
 ]
 
 
@@ -232,8 +261,10 @@ for cls, good, bad in OPTIMIZER_CASES:
     opt = cls(**good)
     sweep(f"{name}.init", opt.init, {"x0": [1.0, 2.0]}, {"x0": array_bad()})
     grad_bad = vector_bad() + ([[1e200, 1.0]] if opt.squares_gradient else [])
-    sweep(f"{name}.update", opt.update, {"grad": np.array([1.0, -2.0]), "state": Fresh(lambda o=opt: o.init(np.zeros(2)))},
-          {"grad": grad_bad, "state": states_bad(opt)})
+    x_bad = vector_bad() if opt.needs_x() else without(vector_bad(), None)  # None: no point (for the rules that need none)
+    sweep(f"{name}.update", opt.update,
+          {"grad": np.array([1.0, -2.0]), "state": Fresh(lambda o=opt: o.init(np.zeros(2))), "x": np.array([0.5, 1.0])},
+          {"grad": grad_bad, "state": states_bad(opt), "x": x_bad})
     sweep(f"{name}.effective_lr", opt.effective_lr, {"state": Fresh(lambda o=opt: o.init(np.zeros(2)))},
           {"state": states_bad(opt, other_shape=False)})
 
@@ -464,7 +495,7 @@ def test_the_sweep_covers_every_public_callable():
     # not called by learners with arguments to check: state types (checked through update), result
     # records made by minimize and fit, the abstract base class, and the declarations a contributor
     # writes inside an optimizer class (Control, hyperparameter; tested in test_optimizers.py)
-    not_swept = {"GradientDescentState", "MomentumState", "AdaGradState", "RMSPropState", "AdamState",
+    not_swept = {"GradientDescentState", "MomentumState", "AdaGradState", "RMSPropState", "AdamState", "AdadeltaState",
                  "Trace", "FitResult", "Optimizer", "History", "Schedule", "Control", "hyperparameter"}
     assert public - not_swept <= swept | {"bowl"}, sorted(public - not_swept - swept)
 
