@@ -6,7 +6,7 @@ lr * m_hat / (np.sqrt(v_hat) + eps)``.
 """
 import numpy as np
 
-from ..optimizers import Adam, AdamState
+from ..optimizers import AdamState, AdamW
 from ._engine import Exercise, check, collector
 from ._result import DIAGNOSES
 
@@ -25,8 +25,9 @@ _DECAY = "the weight-decay term: what multiplies `x`, and where is it added?"
 
 
 def reference(grad, m, v, t, x, lr, beta1, beta2, eps, weight_decay):
-    adam, state = Adam(lr, beta1=beta1, beta2=beta2, eps=eps).update(grad, AdamState(m=m, v=v, t=t - 1))
-    return lr * weight_decay * x + adam, state.m, state.v
+    opt = AdamW(lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay)
+    update, state = opt.update(grad, AdamState(m=m, v=v, t=t - 1), x=x)
+    return update, state.m, state.v
 
 
 # ------------------------------------------------------------------ the weight decay
