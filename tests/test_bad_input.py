@@ -22,6 +22,7 @@ import sys
 import time
 import warnings
 from collections import Counter
+import dataclasses
 from dataclasses import dataclass
 
 import matplotlib
@@ -31,12 +32,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from rmsprop_lib import data, plotting, regression, schedules  # noqa: E402
+from rmsprop_lib import _validate, data, plotting, regression, schedules  # noqa: E402
 from rmsprop_lib.objectives import (MAX_GRID_SIZE, NoisyObjective, Objective, bowl, elongated_bowl,  # noqa: E402
                                     get_objective, quadratic, with_noise)
-from rmsprop_lib.optimizers import (AdaGrad, AdaGradState, Adadelta, Adam, AdamState, AdamW,  # noqa: E402
+from rmsprop_lib.optimizers import (OPTIMIZERS, AdaGrad, AdaGradState, Adam, AdamState,  # noqa: E402
                                     GradientDescent, GradientDescentState, Momentum, MomentumState, RMSProp,
-                                    RMSPropState, Yogi)
+                                    RMSPropState)
 from rmsprop_lib.run import MAX_STEPS, follow, minimize  # noqa: E402
 
 TIME_LIMIT = 10.0  # seconds; every good call takes well under 0.5 s
@@ -212,17 +213,24 @@ OPTIMIZER_CASES = [
     (Adam, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": True, "weight_decay": 0.1,
             "amsgrad": True},
      {"lr": schedule_bad(), "weight_decay": nonnegative_bad(), "amsgrad": FLAG_BAD}),
-    (AdamW, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01},
-     {"lr": lr_bad(), "beta1": decay_bad(), "beta2": decay_bad(), "eps": nonnegative_bad(),
-      "weight_decay": nonnegative_bad()}),
-    (Adadelta, {"lr": 1.0, "rho": 0.9, "eps": 1e-6},
-     {"lr": lr_bad(), "rho": decay_bad(), "eps": positive_bad()}),
-    (Yogi, {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-3, "initial_accumulator": 1e-6},
-     {"lr": lr_bad(), "beta1": decay_bad(), "beta2": decay_bad(), "eps": nonnegative_bad(),
-      "initial_accumulator": nonnegative_bad()}),
     (RMSProp, {"lr": schedules.warmup_cosine(0.1, 2, 10), "rho": 0.9},  # an optimizer with a schedule
      {"lr": schedule_bad()}),
 ]
+
+#: Bad values for a hyperparameter, by the check it declares
+BAD_BY_CHECK = {_validate.learning_rate: lr_bad, _validate.positive: positive_bad, _validate.nonnegative: nonnegative_bad,
+                _validate.decay_rate: decay_bad, _validate.flag: lambda: FLAG_BAD}
+
+
+def registry_case(cls):
+    """A registered optimizer not listed above: its defaults (lr 0.1 where it has none) and, for each
+    hyperparameter, the bad values of the check it declares. So a new rule is swept with no new line."""
+    fields = dataclasses.fields(cls)
+    good = {f.name: 0.1 if f.default is dataclasses.MISSING else f.default for f in fields}
+    return cls, good, {f.name: BAD_BY_CHECK[f.metadata["check"]]() for f in fields}
+
+
+OPTIMIZER_CASES += [registry_case(cls) for cls in OPTIMIZERS.values() if cls not in {c for c, *_ in OPTIMIZER_CASES}]
 
 
 def without(values, *allowed):
