@@ -8,7 +8,8 @@ All rows are measured in the same run; the table gives medians of wall-clock and
 time is what the update itself costs when other programs share the machine).
 
 Every kind of control is timed: the learning rate, each hyperparameter slider the optimizers
-declare (from the registry), the start, the steps (small moves, and a jump to a new step axis),
+declare (from the registry), one optimizer's own learning rate, epsilon, bias correction, the noise
+size and the number of noise draws shown, the start, the steps (small moves, and a jump to a new step axis),
 an optimizer checkbox, the noise seed, and the landscape. A landscape change is timed three ways:
 a return to a landscape shown before (the playground keeps each landscape's contour and the panels
 it has drawn); a first visit in a playground that has prepared it (``Playground.prepare``, which the
@@ -105,6 +106,25 @@ def main(argv=None):
                               n)))
         pg.reset()
     half = max(6, n // 2)
+    own = np.geomspace(0.002, 0.02, n)
+    rows.append(("one optimizer's own lr slider (Momentum: reruns it only)",
+                 _measure(lambda i: setattr(pg.controls["lr_Momentum"], "value", float(own[i])), n)))
+    pg.reset()
+    epsilons = [e for e in w.controls.EPSILONS if e is not None]
+    rows.append(("epsilon choice (reruns every optimizer with an eps)",
+                 _measure(lambda i: setattr(pg.controls["epsilon"], "value", epsilons[i % len(epsilons)]), half)))
+    pg.reset()
+    rows.append(("bias correction off / on (reruns Adam)",
+                 _measure(lambda i: setattr(pg.controls["bias_correction"], "value", i % 2 == 1), half)))
+    pg.reset()
+    pg.set(landscape="noisy_elongated_bowl")
+    noises = 0.3 + 0.05 * np.arange(n)
+    rows.append(("noise size slider (reruns every optimizer)",
+                 _measure(lambda i: setattr(pg.controls["noise"], "value", float(noises[i] % 2.0)), half)))
+    pg.set(noise=0.5)
+    rows.append(("noise draws slider, 1 -> 2 .. 4 (runs the new draws)",
+                 _measure(lambda i: pg.set(runs=2 + i % 3, seed=i // 3 % 21), half, prepare=lambda i: pg.set(runs=1))))
+    pg.reset()
     rows.append(("start x slider (reruns every optimizer)",
                  _measure(lambda i: setattr(pg.controls["start_x"], "value", -4.5 + 3.0 * i / half), half)))
     pg.reset()

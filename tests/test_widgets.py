@@ -176,7 +176,8 @@ def test_draw_puts_every_trace_on_the_three_panels():
     assert axes[1].get_yscale() == "log" and axes[2].get_yscale() == "log"
     assert axes[0].get_xlim() == (-2.0, 2.0) and axes[0].get_ylim() == (-1.0, 3.0)
     legend = figure.legends[0]
-    assert [t.get_text() for t in legend.get_texts()][:4] == list(s.optimizers)
+    from rmsprop_lib.optimizers import OPTIMIZERS
+    assert [t.get_text() for t in legend.get_texts()][:4] == [OPTIMIZERS[n].label for n in s.optimizers]
     for ax in axes:
         assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
     assert not plt.get_fignums()  # the figure is not managed by pyplot
@@ -211,7 +212,7 @@ def test_a_diverged_run_says_so_in_the_legend():
     assert traces[0].status == "diverged"
     draw(traces, s, axes)
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert "GradientDescent (diverged)" in labels and "Adam" in labels
+    assert "Gradient descent (diverged)" in labels and "Adam" in labels
     low, high = axes[1].get_ylim()
     assert high <= 1e4 * traces[1].fs[0]  # the diverging run does not squash the other curve
 
@@ -261,11 +262,12 @@ def pg():
 
 def test_the_playground_is_a_widget_box_with_named_controls(pg):
     assert isinstance(pg.widget, ipywidgets.Box)
-    assert set(pg.controls) == {"landscape", *OPTIMIZER_NAMES, "lr", *CONTROLS, "start_x", "start_y", "steps",
+    assert set(pg.controls) == {"landscape", *OPTIMIZER_NAMES, "lr", *(f"lr_{n}" for n in OPTIMIZER_NAMES), *CONTROLS,
+                                "epsilon", "bias_correction", "noise", "runs", "start_x", "start_y", "steps",
                                 "seed", "reset"}
     assert {"rho", "beta1", "beta2", "momentum"} <= set(CONTROLS)
     assert isinstance(pg.controls["lr"], ipywidgets.FloatLogSlider)
-    for name in ("lr", "steps", "start_x", "start_y", "seed"):  # these rerun every optimizer
+    for name in ("lr", "steps", "start_x", "start_y", "seed", "noise", "runs"):  # these rerun every optimizer
         assert pg.controls[name].continuous_update is False
     assert pg.updates == 1 and pg.error is None
     assert pg.settings == PlaygroundSettings().replace(start=(-4.5, 1.5))
@@ -284,7 +286,7 @@ def test_moving_the_lr_slider_reruns_and_redraws(pg):
         assert not np.array_equal(old, new.xs)
         np.testing.assert_array_equal(_line_data(path)[0], want.xs[:, 0])
     assert pg.image.value != image
-    assert "lr = 0.02" in pg.summary.value
+    assert pg.summary.value.count("lr 0.02:") == len(pg.traces)
 
 
 def test_unticking_an_optimizer_removes_its_path(pg):
@@ -347,7 +349,7 @@ def test_playground_rejects_bad_settings():
         pg.set(beta2=1.0)
 
 
-@pytest.mark.parametrize("changes, words", [({"lr": 2.0}, ["lr", "0.0001", "1"]),
+@pytest.mark.parametrize("changes, words", [({"lr": 20.0}, ["lr", "0.0001", "10"]),
                                             ({"steps": 5}, ["steps", "10", "1000"]),
                                             ({"beta2": 0.5}, ["beta2", "0.9", "0.9999"])])
 def test_values_beyond_a_slider_are_rejected_not_clipped(pg, changes, words):
@@ -421,7 +423,9 @@ def assert_consistent(pg, expected, image=True):
     legends = [legend for legend in pg.figure.legends if legend.get_visible()]
     assert len(legends) == 1
     labels = [t.get_text() for t in legends[0].get_texts()]
-    assert labels[:len(traces)] == [t.label + " (diverged)" * (t.status == "diverged") for t in traces]
+    from rmsprop_lib.optimizers import OPTIMIZERS
+    assert labels[:len(traces)] == [OPTIMIZERS[t.optimizer].label + " (diverged)" * (t.status == "diverged")
+                                    for t in traces]
     assert labels[len(traces)] == "start"
     name = expected.landscape.replace("noisy_", "").replace("_", " ")
     assert name in pg.axes[0].get_title()
@@ -732,7 +736,7 @@ def test_huge_and_boundary_settings_that_are_allowed():
     (lambda: playground("default"), "settings", TypeError),
     (lambda: playground(figsize=(1e5, 1e5)), "figsize", ValueError),
     (lambda: playground(dpi=-80), "dpi", ValueError),
-    (lambda: playground(PlaygroundSettings(lr=2.0)), "lr", ValueError),
+    (lambda: playground(PlaygroundSettings(lr=20.0)), "lr", ValueError),
     (lambda: playground(PlaygroundSettings(steps=5)), "steps", ValueError),
     (lambda: playground(figsize=(6.0, 2.5), dpi=40).prepare("bowl"), "landscapes", TypeError),
     (lambda: playground(figsize=(6.0, 2.5), dpi=40).prepare(3), "landscapes", TypeError),
@@ -761,7 +765,11 @@ def test_draw_wants_runs_on_a_two_dimensional_landscape():
 
 
 SET_BAD = [(name, value, error) for name, value, error in SETTINGS_BAD if name != "landscape" or value is not None] + [
-    ("lr", 2.0, ValueError), ("lr", 1e-5, ValueError), ("lr", 1e300, ValueError), ("steps", 5, ValueError),
+    ("lr", 20.0, ValueError), ("lr", 1e-5, ValueError), ("lr", 1e300, ValueError), ("steps", 5, ValueError),
+    ("lrs", {"Adam": 20.0}, ValueError), ("lrs", {"SGD": 0.1}, ValueError), ("lrs", {"Adam": 0.0}, ValueError),
+    ("lrs", "Adam", TypeError), ("epsilon", 3e-7, ValueError), ("epsilon", -1.0, ValueError),
+    ("bias_correction", 1, TypeError), ("noise", 2.5, ValueError), ("noise", -0.1, ValueError),
+    ("runs", 0, ValueError), ("runs", 9, ValueError),
     ("steps", 1001, ValueError), ("beta2", 0.5, ValueError), ("momentum", 0.995, ValueError), ("seed", 21, ValueError),
 ]
 
@@ -838,7 +846,11 @@ def test_every_declared_control_is_a_setting_and_a_slider_with_its_range_and_def
         assert getattr(PlaygroundSettings(), control.name) == control.default == slider.value
         low, high = (10 ** slider.min, 10 ** slider.max) if control.log else (slider.min, slider.max)
         assert (low, high) == pytest.approx((control.low, control.high), rel=1e-12)
-        assert slider.description == (control.label or control.name)
+        labels = {c.label or c.name for cls in OPTIMIZERS.values() for c in cls.controls if c.name == control.name}
+        if len(labels) == 1:  # every optimizer declaring the name calls it the same: that is the slider's text
+            assert slider.description == (control.label or control.name)
+        else:  # declared under several labels: the name, and who uses it
+            assert slider.description.startswith(control.name + " (") and OPTIMIZERS[name].label in slider.description
         assert name in w.CONTROL_USERS[control.name]
 
 
@@ -1019,3 +1031,93 @@ def test_the_playground_prepares_by_itself_once_used_from_the_page_and_left_alon
     assert pg._unprepared(LANDSCAPES) == []
     pg.set(lr=0.04)  # the landscapes drawn ahead are for lr 0.03: each is to be drawn again
     assert sorted(pg._unprepared(LANDSCAPES)) == sorted(set(LANDSCAPES) - {pg.settings.landscape})
+
+
+# ---------------------------------------------------------------------------------------------
+# Each optimizer's own learning rate, epsilon, bias correction, noise size, several noise draws
+
+
+def test_an_optimizers_own_learning_rate_reruns_only_that_optimizer(pg):
+    from rmsprop_lib import Momentum, minimize
+
+    before = {t.optimizer: t for t in pg.traces}
+    pg.controls["lr_Momentum"].value = 0.005
+    assert pg.settings.lrs == (("Momentum", 0.005),) and pg.settings.lr == 0.05
+    after = {t.optimizer: t for t in pg.traces}
+    want = minimize(get_objective("elongated_bowl"), Momentum(lr=0.005, momentum=0.9), steps=300)
+    np.testing.assert_array_equal(after["Momentum"].xs, want.xs)
+    for name in ("GradientDescent", "RMSProp", "Adam"):
+        assert after[name] is before[name] or np.array_equal(after[name].xs, before[name].xs)
+    assert "lr 0.005:" in pg.summary.value and pg.summary.value.count("lr 0.05:") == 3
+    pg.controls["lr"].value = 0.02  # the shared slider sets every optimizer's learning rate
+    assert pg.settings.lrs == () and pg.controls["lr_Momentum"].value == 0.02
+
+
+def test_epsilon_and_bias_correction_reach_the_optimizers_that_have_them():
+    from rmsprop_lib import Adam, GradientDescent, minimize
+
+    settings = PlaygroundSettings(landscape="bowl", optimizers=["GradientDescent", "Adam"], lr=0.1,
+                                  epsilon=1e-2, bias_correction=False)
+    gd, adam = compute(settings)
+    bowl = get_objective("bowl")
+    np.testing.assert_array_equal(adam.xs, minimize(bowl, Adam(lr=0.1, eps=1e-2, bias_correction=False), steps=300).xs)
+    np.testing.assert_array_equal(gd.xs, minimize(bowl, GradientDescent(lr=0.1), steps=300).xs)
+    assert not np.array_equal(adam.xs, compute(settings.replace(epsilon=None, bias_correction=True))[1].xs)
+
+
+def test_the_noise_size_and_several_noise_draws():
+    from rmsprop_lib import RMSProp, minimize
+    from rmsprop_lib.objectives import with_noise
+
+    base = get_objective("elongated_bowl")
+    pg = playground(PlaygroundSettings(landscape="noisy_elongated_bowl", optimizers=["RMSProp"], noise=1.0,
+                                       seed=3, runs=3), figsize=(6.0, 2.5), dpi=40)
+    runs = [pg.traces[0]] + [others[0] for others in pg.other_traces]
+    assert len(runs) == 3
+    for k, trace in enumerate(runs):  # draw k is the run with seed + k
+        want = minimize(with_noise(base, 1.0, seed=3 + k), RMSProp(lr=0.05), x0=base.start_point(), steps=300)
+        np.testing.assert_array_equal(trace.xs, want.xs)
+    faint = [line for line in pg.axes[0].lines if line.get_alpha() == 0.4]
+    assert len(faint) == 2  # the two further draws, on the paths panel
+    pg.set(landscape="bowl")  # no noise: one draw, and the noise controls are off
+    assert pg.other_traces == [] and pg.controls["runs"].disabled and pg.controls["noise"].disabled
+
+
+def test_the_stored_picture_is_the_figure_the_playground_shows():
+    import io
+
+    from PIL import Image
+
+    pg = playground(figsize=(6.0, 2.5), dpi=40)
+    png = pg.picture()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    shown = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    fresh, full = FastRenderer(pg.figure).render(pg.drawn["changing"])  # a full render of the same figure
+    assert full and np.array_equal(shown, fresh[..., :3])
+
+
+def test_displaying_the_playground_shows_the_box_and_a_picture_taken_away_on_the_first_use(monkeypatch):
+    import IPython.display
+
+    shown = []
+
+    class Handle:
+        def update(self, obj):
+            shown.append(("update", obj))
+
+    def display(obj, display_id=None):
+        shown.append(("display", obj))
+        return Handle() if display_id else None
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    pg = playground(figsize=(6.0, 2.5), dpi=40)
+    pg._ipython_display_()
+    assert shown[0] == ("display", pg.widget)
+    assert isinstance(shown[1][1], IPython.display.Image) and shown[1][1].data == pg.picture()
+    slider = pg.controls["lr"]
+    with slider.hold_sync():  # as a change from the page arrives: under the property lock
+        slider._property_lock = {"value": 0.02}
+        slider.value = 0.02
+        slider._property_lock = {}
+    assert shown[2][0] == "update" and shown[2][1].data == ""
+    assert pg._picture is None

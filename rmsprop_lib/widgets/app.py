@@ -3,8 +3,8 @@ import time
 
 from .controls import check_fits, layout, make_controls, read_settings, show_settings, summary_html
 from .drawing import draw, new_figure, step_axis_end
-from .render import FastRenderer
-from .settings import LANDSCAPES, MAX_STEPS, OPTIMIZER_NAMES, PlaygroundSettings, first_updates, run_one
+from .render import FastRenderer, encode_image
+from .settings import LANDSCAPES, MAX_STEPS, OPTIMIZER_NAMES, PlaygroundSettings, draws, first_updates, run_one
 
 #: How long the playground must be left alone before it draws ahead the next landscape (seconds).
 IDLE_SECONDS = 1.0
@@ -41,6 +41,8 @@ class Playground:
         self._holding = False
         self._figure_current = True
         self.settings, self.traces, self.drawn, self.error, self.updates = None, [], None, None, 0
+        self.other_traces = []  # on a noisy landscape with runs > 1: the traces of the other noise draws
+        self._picture = None  # the display handle of the stored picture (see _ipython_display_)
         self.last_update_seconds = None
         self._prepared, self._idle = {}, None  # landscape -> the settings it was drawn ahead with
 
@@ -58,10 +60,19 @@ class Playground:
                 control.observe(self._on_change, names="value")
 
     # -- displaying --------------------------------------------------------------------------
-    def _ipython_display_(self):  # ipywidgets 7 and IPython: show the box
-        from IPython.display import display
+    def _ipython_display_(self):  # ipywidgets 7 and IPython: show the box, and a picture under it
+        from IPython.display import Image, display
 
         display(self.widget)
+        # Without a running kernel (GitHub, nbviewer, a website) the box shows nothing: the picture of the
+        # figure below it, stored with the notebook, shows what the playground showed. Once a control is
+        # moved on the page, the picture (no longer current) is taken away.
+        self._picture = display(Image(self.picture(), format="png"), display_id=True)
+
+    def picture(self):
+        """The figure as it is now, as PNG bytes."""
+        rgba, _ = self._renderer.render(self.drawn["changing"])
+        return encode_image(rgba, "png")
 
     # -- settings <-> controls ---------------------------------------------------------------
     def settings_from_controls(self):
@@ -90,6 +101,8 @@ class Playground:
         try:
             if "landscape" in changes and "start" not in changes:
                 changes["start"] = None
+            if "lr" in changes and "lrs" not in changes:  # the shared learning rate sets them all
+                changes["lrs"] = ()
             new = self.settings.replace(**changes)
             new = new.replace(start=tuple(new.start_point()))
             self._check_fits(new)
@@ -125,12 +138,19 @@ class Playground:
             return
         if getattr(change["owner"], "_property_lock", None):  # the change comes from the page: someone uses it
             self._prepare_when_idle()
+            if self._picture is not None:
+                from IPython.display import HTML
+
+                self._picture.update(HTML(""))
+                self._picture = None
         name, value = next(n for n, c in self.controls.items() if c is change["owner"]), change["new"]
         if name == "landscape":
             changes = {"landscape": value}
         elif name in OPTIMIZER_NAMES:
             chosen = set(self.settings.optimizers) | {name} if value else set(self.settings.optimizers) - {name}
             changes = {"optimizers": tuple(chosen)}
+        elif name.startswith("lr_") and name[3:] in OPTIMIZER_NAMES:
+            changes = {"lrs": {**dict(self.settings.lrs), name[3:]: value}}
         elif name in ("start_x", "start_y"):
             x, y = self.settings.start
             changes = {"start": (value, y) if name == "start_x" else (x, value)}
@@ -157,11 +177,12 @@ class Playground:
             self.message.value = f"<span style='color:#D55E00'>Not changed: {_escape(str(exc))}</span>"
 
     # -- computing and drawing -------------------------------------------------------------------
-    def _trace(self, settings, name, objective):
-        """The run of ``name``: cut from a kept run with the same settings and at least as many
-        steps, or run anew up to where the step axis ends (so nearby step counts are cuts too)."""
-        key = (settings.landscape, settings.noise_seed, settings.start, name,
-               tuple(sorted(settings.hyperparameters(name).items())))
+    def _trace(self, settings, name, objective, run=0):
+        """The run of ``name`` (with noise draw ``run``): cut from a kept run with the same settings and
+        at least as many steps, or run anew up to where the step axis ends (so nearby step counts are
+        cuts too)."""
+        noise = (settings.noise_seed + run, settings.noise) if settings.noise_seed is not None else None
+        key = (settings.landscape, noise, settings.start, name, tuple(sorted(settings.hyperparameters(name).items())))
         run = self._cache.get(key)
         if run is None or (run.steps < settings.steps and run.status != "diverged"):
             if len(self._cache) >= 256:
@@ -184,11 +205,12 @@ class Playground:
             for name in todo:
                 ahead = self._ahead(name)
                 objective = ahead.objective()
-                drawn = draw([self._trace(ahead, o, objective) for o in ahead.optimizers], ahead, self.axes)
+                drawn = draw([self._trace(ahead, o, objective) for o in ahead.optimizers], ahead, self.axes,
+                             others=self._others(ahead))
                 self._renderer.render(drawn["changing"])
                 self._prepared[name] = ahead
         finally:  # back to what the image shows
-            self.drawn = draw(self.traces, self.settings, self.axes)
+            self.drawn = draw(self.traces, self.settings, self.axes, others=self.other_traces)
         return self
 
     def _ahead(self, landscape):
@@ -220,19 +242,29 @@ class Playground:
             self.prepare(todo[:1])
             self._prepare_when_idle()
 
+    def _others(self, settings):
+        """The traces of the noise draws after the first: one list (in legend order) per draw."""
+        others = []
+        for run in range(1, draws(settings)):
+            objective = settings.objective(run)
+            others.append([self._trace(settings, name, objective, run) for name in settings.optimizers])
+        return others
+
     def _show(self, settings):
         """Run, draw and show ``settings`` (already on the controls)."""
         started = time.perf_counter()
         objective = settings.objective()
         traces = [self._trace(settings, name, objective) for name in settings.optimizers]
+        others = self._others(settings)
         self._figure_current = False
-        drawn = draw(traces, settings, self.axes)
+        drawn = draw(traces, settings, self.axes, others=others)
         image = self._renderer.encode(drawn["changing"], self.image.format)
         self._figure_current = True
         self.image.value = image
         self.summary.value = summary_html(traces, settings, objective)
         self.message.value = ""
         self.settings, self.traces, self.drawn, self.error = settings, traces, drawn, None
+        self.other_traces = others
         self.updates += 1
         self.last_update_seconds = time.perf_counter() - started
         return traces

@@ -4,14 +4,26 @@ import numpy as np
 
 from ..objectives import get_objective
 from ..optimizers import OPTIMIZERS
-from .settings import (CONTROLS, LANDSCAPES, LR_RANGE, OPTIMIZER_NAMES, PlaygroundSettings, control_label,
-                       split_landscape)
+from .drawing import display_label
+from .settings import (CONTROLS, LANDSCAPES, LR_RANGE, MAX_RUNS, NOISE_RANGE, OPTIMIZER_NAMES, PlaygroundSettings,
+                       control_label, split_landscape, takes)
 
 #: How many sliders a row of the widget holds.
 PER_ROW = 3
 
 #: The settings shown on a slider (each refused when beyond its slider's range).
-SLIDER_SETTINGS = ("lr", *CONTROLS, "steps", "seed")
+SLIDER_SETTINGS = ("lr", *CONTROLS, "noise", "steps", "seed", "runs")
+
+#: The choices of the epsilon control: None (each optimizer's own default) or a power of ten.
+EPSILONS = (None, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4, 1e-3, 1e-2, 1e-1, 1.0)
+
+#: The optimizers with a bias-correction switch.
+CORRECTED = tuple(name for name in OPTIMIZER_NAMES if takes(name, "bias_correction"))
+
+
+def lr_control(name):
+    """The name of the control holding the learning rate of the optimizer ``name``."""
+    return f"lr_{name}"
 
 
 def _landscape_label(name):
@@ -45,13 +57,14 @@ def summary_html(traces, settings, objective):
     f_star = objective.min_value or 0.0
     rows = []
     for trace in traces:
+        lr = f"lr {settings.lr_of(trace.optimizer):.4g}: "
         if trace.status == "diverged":
-            result = f"diverged at step {trace.steps + 1}"
+            result = lr + f"diverged at step {trace.steps + 1}"
         else:
             x, y = (round(float(v), 3) + 0.0 for v in trace.x)  # + 0.0 turns -0.0 into 0.0
-            result = f"f - f* = {trace.f - f_star:.3e} at ({x:.3f}, {y:.3f})"
-        rows.append(f"<tr><td style='padding-right:1em'><b>{trace.label}</b></td><td>{result}</td></tr>")
-    return (f"<div>After {settings.steps} steps with lr = {settings.lr:.4g}:</div>"
+            result = lr + f"f - f* = {trace.f - f_star:.3e} at ({x:.3f}, {y:.3f})"
+        rows.append(f"<tr><td style='padding-right:1em'><b>{display_label(trace)}</b></td><td>{result}</td></tr>")
+    return (f"<div>After {settings.steps} steps:</div>"
             f"<table>{''.join(rows)}</table>")
 
 
@@ -70,8 +83,22 @@ def make_controls(defaults):
     # Controls that rerun every optimizer update when released; the others (one optimizer
     # each) follow the slider as it moves.
     c["lr"] = widgets.FloatLogSlider(value=defaults.lr, base=10, min=np.log10(LR_RANGE[0]),
-                                     max=np.log10(LR_RANGE[1]), step=0.01, readout_format=".4f",
-                                     description="learning rate", continuous_update=False, **slider)
+                                     max=np.log10(LR_RANGE[1]), step=0.01, readout_format=".4g",
+                                     description="learning rate (all)", continuous_update=False, **slider)
+    for name in OPTIMIZER_NAMES:  # each optimizer's own: it reruns only that optimizer, so it follows the mouse
+        c[lr_control(name)] = widgets.FloatLogSlider(
+            value=defaults.lr_of(name), base=10, min=np.log10(LR_RANGE[0]), max=np.log10(LR_RANGE[1]), step=0.01,
+            readout_format=".4g", description=f"lr {OPTIMIZERS[name].label}", **slider)
+    c["epsilon"] = widgets.Dropdown(options=[("each one's default" if e is None else f"{e:g}", e) for e in EPSILONS],
+                                    value=defaults.epsilon, description="epsilon", style=wide)
+    c["bias_correction"] = widgets.Checkbox(value=defaults.bias_correction, indent=False,
+                                            description="bias correction (" + ", ".join(
+                                                OPTIMIZERS[n].label for n in CORRECTED) + ")")
+    c["noise"] = widgets.FloatSlider(value=defaults.noise, min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05,
+                                     readout_format=".2f", description="noise size", continuous_update=False,
+                                     **slider)
+    c["runs"] = widgets.IntSlider(value=defaults.runs, min=1, max=MAX_RUNS, description="noise draws shown",
+                                  continuous_update=False, **slider)
     c["steps"] = widgets.IntSlider(value=defaults.steps, min=10, max=1000, step=10,
                                    description="steps", continuous_update=False, **slider)
     c["start_x"] = widgets.FloatSlider(description="start x", step=0.001, readout_format=".3f",
@@ -87,28 +114,44 @@ def make_controls(defaults):
 
 
 def layout(controls, message, image, summary):
-    """The box the playground shows: the controls in rows, then ``message``, ``image`` and ``summary``."""
+    """The box the playground shows: the controls in rows (each optimizer's own learning rate and the
+    rarer settings folded away), then ``message``, ``image`` and ``summary``."""
     import ipywidgets as widgets
 
     c = controls
     row = widgets.Layout(flex_flow="row wrap", align_items="center")
+
+    def rows(items):
+        return [widgets.HBox(items[i:i + PER_ROW], layout=row) for i in range(0, len(items), PER_ROW)]
+
     sliders = [c["lr"], c["steps"]] + [c[name] for name in CONTROLS]
+    own = widgets.VBox(rows([c[lr_control(n)] for n in OPTIMIZER_NAMES]))
+    more = widgets.VBox([widgets.HBox([c["epsilon"], c["bias_correction"]], layout=row),
+                         widgets.HBox([c["noise"], c["runs"]], layout=row)])
+    folded = widgets.Accordion(children=[own, more])
+    folded.set_title(0, "learning rate per optimizer (the slider above sets them all)")
+    folded.set_title(1, "epsilon, bias correction, noise")
+    folded.selected_index = None
     return widgets.VBox([
         widgets.HBox([c["landscape"], widgets.Label("show:")] + [c[n] for n in OPTIMIZER_NAMES], layout=row),
-        *[widgets.HBox(sliders[i:i + PER_ROW], layout=row) for i in range(0, len(sliders), PER_ROW)],
+        *rows(sliders),
         widgets.HBox([c["start_x"], c["start_y"], c["seed"], c["reset"]], layout=row),
-        message, image, summary,
+        folded, message, image, summary,
     ])
 
 
 def read_settings(controls):
     """The ``PlaygroundSettings`` the controls show (raises if a value is not allowed)."""
     c = controls
+    lr = c["lr"].value
+    own = {n: c[lr_control(n)].value for n in OPTIMIZER_NAMES if c[lr_control(n)].value != lr}
     return PlaygroundSettings(
         landscape=c["landscape"].value,
         optimizers=tuple(n for n in OPTIMIZER_NAMES if c[n].value),
-        lr=c["lr"].value, **{name: c[name].value for name in CONTROLS},
+        lr=lr, lrs=own, **{name: c[name].value for name in CONTROLS},
+        epsilon=c["epsilon"].value, bias_correction=c["bias_correction"].value, noise=c["noise"].value,
         start=(c["start_x"].value, c["start_y"].value), steps=c["steps"].value, seed=c["seed"].value,
+        runs=c["runs"].value,
     )
 
 
@@ -121,6 +164,13 @@ def check_fits(controls, settings):
             low, high = slider.base ** low, slider.base ** high
         if not low <= value <= high:
             raise ValueError(f"{name} must be between {low:g} and {high:g} in the playground, got {value:g}")
+    low, high = LR_RANGE
+    for name, lr in settings.lrs:
+        if not low <= lr <= high:
+            raise ValueError(f"lrs[{name!r}] must be between {low:g} and {high:g} in the playground, got {lr:g}")
+    if settings.epsilon not in EPSILONS:
+        raise ValueError(f"epsilon must be None (each optimizer's default) or one of "
+                         f"{', '.join(f'{e:g}' for e in EPSILONS[1:])} in the playground, got {settings.epsilon:g}")
 
 
 def show_settings(controls, settings):
@@ -135,8 +185,12 @@ def show_settings(controls, settings):
         else:
             slider.min, slider.max = low, high
         slider.value = value
-    c["seed"].disabled = settings.noise_seed is None
+    for name in ("seed", "noise", "runs"):
+        c[name].disabled = settings.noise_seed is None
     for name in OPTIMIZER_NAMES:
         c[name].value = name in settings.optimizers
+        c[lr_control(name)].value = settings.lr_of(name)
+    c["epsilon"].value = settings.epsilon
+    c["bias_correction"].value = settings.bias_correction
     for name in SLIDER_SETTINGS:
         c[name].value = getattr(settings, name)

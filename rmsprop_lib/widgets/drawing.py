@@ -31,8 +31,18 @@ def _landscape_title(settings, objective):
     return f"{name}: {formula}" if formula else name
 
 
+def display_label(trace):
+    """The name a run goes by in the legend and the summary: its optimizer's label ("Gradient descent")
+    unless the run was given a label of its own."""
+    from ..optimizers import OPTIMIZERS
+
+    if trace.label == trace.optimizer and trace.optimizer in OPTIMIZERS:
+        return OPTIMIZERS[trace.optimizer].label
+    return trace.label
+
+
 def _status_label(trace):
-    return f"{trace.label} (diverged)" if trace.status == "diverged" else trace.label
+    return f"{display_label(trace)} (diverged)" if trace.status == "diverged" else display_label(trace)
 
 
 #: Where the step axes may end: one of these times a power of ten.
@@ -168,14 +178,31 @@ def _new_lines(state, traces, ax_path, ax_loss, ax_lr):
     state["names"] = tuple(t.optimizer for t in traces)
 
 
-def draw(traces, settings, axes):
+def _draw_others(state, others, ax_path, ax_loss, floor_value):
+    """The runs of the other noise draws: thin, faint lines in each optimizer's colour, under the main ones."""
+    from .. import plotting
+
+    for artist in state["others"]:
+        artist.remove()
+    state["others"] = []
+    for traces in others:
+        for trace in traces:
+            color = plotting.COLORS.get(trace.optimizer, "gray")
+            state["others"] += ax_path.plot(trace.xs[:, 0], trace.xs[:, 1], color=color, linewidth=0.8, alpha=0.4,
+                                            zorder=2)
+            state["others"] += ax_loss.plot(np.arange(len(trace.fs)), trace.fs - floor_value, color=color,
+                                            linewidth=0.8, alpha=0.4, zorder=1.5)
+
+
+def draw(traces, settings, axes, others=()):
     """Draw the playground's three panels on ``axes`` (a sequence of 3 matplotlib Axes).
 
     1. the landscape's contour with every path (start as a white circle, known minima as stars);
     2. the loss gap ``f - f*`` against the step, on a log scale (``LOSS_FLOOR`` added);
     3. the effective learning rate per coordinate (solid: x, dashed: y), on a log scale.
 
-    One legend above the panels names the optimizers (a diverged run says so). A curve with a
+    ``others`` (a list of lists of traces, one list per further noise draw) are drawn as faint
+    lines on the paths and loss panels. One legend above the panels names the optimizers (a diverged run says so). A curve with a
     single point (a run that diverged at once) is drawn as a dot. Drawing again on the same axes
     keeps each landscape's contour and keeps the lines (giving them the new data) while the
     optimizers shown are unchanged; log-axis limits snap to whole powers of ten, so small changes
@@ -207,7 +234,7 @@ def draw(traces, settings, axes):
                                        markerfacecolor="white", markeredgecolor="black", label="start", zorder=4)
         state = _DRAWN[ax_path] = {"landscape": None, "contours": {}, "minima": [], "start": start_marker,
                                    "names": None, "paths": [], "loss": [], "effective_lr": [], "texts": [],
-                                   "legends": {}}
+                                   "legends": {}, "others": []}
     base, _ = split_landscape(settings.landscape)
     if state["landscape"] != base:
         _show_landscape(state, ax_path, objective, base)
@@ -227,7 +254,9 @@ def draw(traces, settings, axes):
         lrs = _effective_lrs(trace)
         for j in range(2):
             _show(lr_lines[2 * i + j], np.arange(1, len(lrs) + 1), lrs[:, j])
-            lr_lines[2 * i + j].set_label(f"{trace.label}, {'xy'[j]}")
+            lr_lines[2 * i + j].set_label(f"{display_label(trace)}, {'xy'[j]}")
+
+    _draw_others(state, others, ax_path, ax_loss, floor_value)
 
     steps = step_axis_end(max([t.steps for t in traces] + [settings.steps, 1]))
     for ax in (ax_loss, ax_lr):
@@ -253,7 +282,7 @@ def draw(traces, settings, axes):
         _title(ax, title)
     _figure_legend(ax_path, state, paths + [state["start"]] + state["minima"])
 
-    changing = paths + [state["start"]] + state["minima"] + loss_lines + lr_lines + state["texts"]
+    changing = paths + [state["start"]] + state["minima"] + loss_lines + lr_lines + state["texts"] + state["others"]
     return {"paths": paths, "loss": loss_lines, "effective_lr": lr_lines, "changing": changing}
 
 

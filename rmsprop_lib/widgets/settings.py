@@ -8,6 +8,7 @@ AdamW) is ONE setting and one slider, given to each of them; their declarations 
 on range, default and scale, or importing the playground fails with a message naming both.
 """
 import dataclasses
+import inspect
 import numbers
 from typing import Optional
 
@@ -35,12 +36,23 @@ LANDSCAPES = tuple(OBJECTIVES) + tuple(NOISY_PREFIX + name for name in OBJECTIVE
 #: The optimizers the playground can show, in legend order.
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)
 
-#: Range of the learning-rate slider (log scale) and the largest number of steps.
-LR_RANGE = (1e-4, 1.0)
+#: Range of the learning-rate sliders (log scale) and the largest number of steps.
+LR_RANGE = (1e-4, 10.0)
 MAX_STEPS = 2000
+#: Range of the noise slider (the size of the noise added to every gradient on a noisy landscape),
+#: of the epsilon slider (log scale), and the largest number of noise draws shown at once.
+NOISE_RANGE = (0.0, 2.0)
+EPS_RANGE = (1e-12, 1.0)
+MAX_RUNS = 8
 
-#: The settings every optimizer shares; the others are the registry's controls.
-_COMMON = ("landscape", "optimizers", "lr", "start", "steps", "seed")
+#: The settings every optimizer shares (or that name optimizers); the others are the registry's controls.
+_COMMON = ("landscape", "optimizers", "lr", "lrs", "epsilon", "bias_correction", "noise", "start", "steps", "seed",
+           "runs")
+
+
+def takes(name, hyperparameter):
+    """Does the optimizer ``name`` have the hyperparameter ``hyperparameter`` (say ``eps``)?"""
+    return hyperparameter in inspect.signature(OPTIMIZERS[name]).parameters
 
 
 def declared_controls(name):
@@ -109,6 +121,24 @@ def _start(value, landscape):
     return tuple(point)
 
 
+def _own_lrs(value):
+    """``lrs`` checked: ``{optimizer name: lr}`` (or pairs) as a tuple of pairs in legend order."""
+    allowed = f"a dict {{optimizer name: learning rate}} with names from {list(OPTIMIZER_NAMES)}"
+    if isinstance(value, dict):
+        value = tuple(value.items())
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"lrs must be {allowed}; got {value!r}")
+    pairs = {}
+    for pair in value:
+        if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+            raise TypeError(f"lrs must be {allowed}; got {value!r}")
+        name, lr = pair
+        if not isinstance(name, str) or name not in OPTIMIZERS:
+            raise (TypeError if not isinstance(name, str) else ValueError)(f"lrs must be {allowed}; got {name!r}")
+        pairs[name] = _validate.positive(f"lrs[{name!r}]", lr)
+    return tuple((n, pairs[n]) for n in OPTIMIZER_NAMES if n in pairs)
+
+
 def _optimizer_names(names):
     if isinstance(names, str) or not hasattr(names, "__iter__"):
         raise TypeError(f"optimizers must be a list of names from {list(OPTIMIZER_NAMES)}, got {names!r}")
@@ -134,6 +164,16 @@ class _SettingsMethods:
             raise ValueError(f"landscape must be one of {list(LANDSCAPES)}; got {self.landscape!r}")
         set_("optimizers", _optimizer_names(self.optimizers))
         set_("lr", _validate.positive("lr", self.lr))
+        set_("lrs", _own_lrs(self.lrs))
+        if self.epsilon is not None:
+            set_("epsilon", _validate.positive("epsilon", self.epsilon))
+        if not isinstance(self.bias_correction, (bool, np.bool_)):
+            raise TypeError(f"bias_correction must be True or False, got {self.bias_correction!r}")
+        set_("bias_correction", bool(self.bias_correction))
+        set_("noise", _validate.nonnegative("noise", self.noise))
+        if self.noise > NOISE_RANGE[1]:
+            raise ValueError(f"noise must be between {NOISE_RANGE[0]:g} and {NOISE_RANGE[1]:g}, got {self.noise:g}")
+        set_("runs", _validate.count("runs", self.runs, minimum=1, maximum=MAX_RUNS))
         for name in CONTROLS:
             set_(name, _validate.number(name, getattr(self, name)))
         for optimizer in OPTIMIZER_NAMES:  # each optimizer checks its own values, as declared there
@@ -157,12 +197,17 @@ class _SettingsMethods:
         """The seed of the gradient noise, or None on a landscape without noise."""
         return self.seed if split_landscape(self.landscape)[1] else None
 
-    def objective(self):
-        """The landscape as an ``Objective`` (noisy ones seeded with ``seed``)."""
+    def objective(self, run=0):
+        """The landscape as an ``Objective``: noisy ones with noise of size ``noise``, seeded with
+        ``seed + run`` (``run`` counts the noise draws shown, from 0)."""
         objective = get_objective(self.landscape)
-        if self.noise_seed is not None and self.seed != objective.seed:
-            objective = with_noise(objective.base, objective.sigma, seed=self.seed)
+        if self.noise_seed is not None and (self.seed + run, self.noise) != (objective.seed, objective.sigma):
+            objective = with_noise(objective.base, self.noise, seed=self.seed + run)
         return objective
+
+    def lr_of(self, name):
+        """The learning rate of the optimizer ``name``: its own (``lrs``) or the shared ``lr``."""
+        return dict(self.lrs).get(name, self.lr)
 
     def start_point(self):
         """The start point as an array (the landscape's suggestion when ``start`` is None)."""
@@ -171,12 +216,20 @@ class _SettingsMethods:
         return np.array(self.start, dtype=float)
 
     def hyperparameters(self, name):
-        """The keyword arguments the optimizer ``name`` is built with: lr and its declared controls."""
+        """The keyword arguments the optimizer ``name`` is built with: its lr, its declared controls,
+        ``eps = epsilon`` (unless None, and unless it declares an ``eps`` control of its own) and
+        ``bias_correction=False`` (when switched off) if it has them."""
         if not isinstance(name, str):
             raise TypeError(f"name must be one of {list(OPTIMIZER_NAMES)}, got {name!r}")
         if name not in OPTIMIZERS:
             raise ValueError(f"name must be one of {list(OPTIMIZER_NAMES)}, got {name!r}")
-        return {"lr": self.lr, **{c.name: getattr(self, c.name) for c in declared_controls(name)}}
+        extra = {}
+        declared = {c.name for c in declared_controls(name)}
+        if self.epsilon is not None and takes(name, "eps") and "eps" not in declared:
+            extra["eps"] = self.epsilon
+        if not self.bias_correction and takes(name, "bias_correction"):
+            extra["bias_correction"] = False
+        return {"lr": self.lr_of(name), **{c.name: getattr(self, c.name) for c in declared_controls(name)}, **extra}
 
     def optimizer(self, name):
         """The optimizer ``name`` built from these settings."""
@@ -188,11 +241,16 @@ PlaygroundSettings = dataclasses.make_dataclass(
     "PlaygroundSettings",
     [("landscape", str, dataclasses.field(default="elongated_bowl")),
      ("optimizers", tuple, dataclasses.field(default=("GradientDescent", "Momentum", "RMSProp", "Adam"))),
-     ("lr", float, dataclasses.field(default=0.05))]
+     ("lr", float, dataclasses.field(default=0.05)),
+     ("lrs", tuple, dataclasses.field(default=()))]
     + [(name, float, dataclasses.field(default=control.default)) for name, control in CONTROLS.items()]
-    + [("start", Optional[tuple], dataclasses.field(default=None)),
+    + [("epsilon", Optional[float], dataclasses.field(default=None)),
+       ("bias_correction", bool, dataclasses.field(default=True)),
+       ("noise", float, dataclasses.field(default=get_objective("noisy_bowl").sigma)),
+       ("start", Optional[tuple], dataclasses.field(default=None)),
        ("steps", int, dataclasses.field(default=300)),
-       ("seed", int, dataclasses.field(default=0))],
+       ("seed", int, dataclasses.field(default=0)),
+       ("runs", int, dataclasses.field(default=1))],
     bases=(_SettingsMethods,), frozen=True)
 PlaygroundSettings.__module__ = __name__
 PlaygroundSettings.__doc__ = f"""Everything the playground shows, checked on creation.
@@ -200,14 +258,22 @@ PlaygroundSettings.__doc__ = f"""Everything the playground shows, checked on cre
     - ``landscape``: one of ``LANDSCAPES`` (``"noisy_<name>"`` adds Gaussian noise of size 0.5
       to every gradient, drawn from ``seed``);
     - ``optimizers``: names from ``OPTIMIZER_NAMES`` (stored in legend order, without repeats);
-    - ``lr``: the learning rate shared by every optimizer, > 0;
+    - ``lr``: the learning rate of every optimizer without one of its own, > 0;
+    - ``lrs``: the optimizers with a learning rate of their own, ``{{name: lr}}`` (stored as pairs in
+      legend order), so that each can be compared at a learning rate that suits it;
     - one setting per control the optimizers declare ({", ".join(
         f"``{n}`` ({', '.join(CONTROL_USERS[n])})" for n in CONTROLS)}), given to the optimizers
       declaring it and checked by them (each optimizer is built once from the settings);
+    - ``epsilon``: the ``eps`` of every optimizer that has one (and no ``eps`` slider of its own),
+      > 0, or None for each one's default;
+    - ``bias_correction``: False switches it off in the optimizers that have it (Adam), True or False;
+    - ``noise``: the size of the noise on a noisy landscape, 0 to 2 (default 0.5);
     - ``start``: the start point ``(x, y)`` inside the landscape's drawn area (its ``bounds``),
       or ``None`` for the landscape's suggested start;
     - ``steps``: number of updates, 1 to ``MAX_STEPS``;
-    - ``seed``: the noise seed of a noisy landscape (ignored otherwise), a whole number >= 0.
+    - ``seed``: the noise seed of a noisy landscape (ignored otherwise), a whole number >= 0;
+    - ``runs``: on a noisy landscape, how many noise draws to run and overlay (seeds ``seed``,
+      ``seed + 1``, ...), 1 to ``MAX_RUNS``; the first is the one ``compute`` returns.
     """
 
 #: The names of the settings, in the order of ``PlaygroundSettings``'s fields.
@@ -233,8 +299,14 @@ def first_updates(trace, steps):
 
 
 def compute(settings):
-    """Run every optimizer of ``settings`` on its landscape: a list of ``Trace``, in legend order."""
+    """Run every optimizer of ``settings`` on its landscape: a list of ``Trace``, in legend order
+    (on a noisy landscape, the runs with the first noise draw, seed ``seed``)."""
     if not isinstance(settings, PlaygroundSettings):
         raise TypeError(f"settings must be a PlaygroundSettings, got {type(settings).__name__}")
     objective = settings.objective()
     return [run_one(settings, name, objective) for name in settings.optimizers]
+
+
+def draws(settings):
+    """How many noise draws ``settings`` shows: ``runs`` on a noisy landscape, 1 otherwise."""
+    return settings.runs if settings.noise_seed is not None else 1
