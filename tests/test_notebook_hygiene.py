@@ -15,9 +15,10 @@ SERIES = [
     "05_adam",
     "06_playground",
     "07_neural_network",
+    "08_adam_in_practice",
 ]
 WITH_EXERCISE = {"01_gradient_descent", "02_adagrad", "03_rmsprop", "04_rmsprop_regression", "05_adam",
-                 "07_neural_network"}
+                 "07_neural_network", "08_adam_in_practice"}
 # Things that would leak a machine's layout into a stored output.
 PRIVATE = re.compile(r"(/root\b|/home/\w+|/work/|/tmp/|/Users/\w+|C:\\\\Users|site-packages)")
 SETUP_LINE = "if \"google.colab\" in sys.modules:"
