@@ -79,6 +79,25 @@ class _PerRowLR:
         return update * self.lrs, state
 
 
+class _Stacked:
+    """Several optimizers, each on its own block of rows of one stack (``_PerRowLR`` each): ``groups`` is a
+    list of ``(optimizer, lrs)``, the rows in that order."""
+
+    def __init__(self, groups):
+        self.parts = [_PerRowLR(optimizer, lrs) for optimizer, lrs in groups]
+        self.squares_gradient = any(part.squares_gradient for part in self.parts)
+        ends = np.cumsum([len(part.lrs) for part in self.parts])
+        self.rows = [slice(end - len(part.lrs), end) for part, end in zip(self.parts, ends)]
+
+    def _init(self, shape):
+        return tuple(part._init((rows.stop - rows.start,) + shape[1:]) for part, rows in zip(self.parts, self.rows))
+
+    def _update(self, g, state, *x):
+        pieces = [part._update(g[rows], part_state, *(a[rows] for a in x))
+                  for part, rows, part_state in zip(self.parts, self.rows, state)]
+        return np.concatenate([update for update, _ in pieces]), tuple(new for _, new in pieces)
+
+
 def _final_gaps_side_by_side(objective, optimizer, starts, steps):
     """The final gap of a run from each row of ``starts`` (inf for a run that diverged), in one loop."""
     objective.reset()
@@ -111,10 +130,26 @@ def noisy_loss_gaps(optimizer, lrs, runs=4, steps=300, landscape="elongated_bowl
 
     The ``runs`` noise streams come from ``np.random.default_rng(seed)``; every learning rate sees the same
     streams, so two learning rates differ by the learning rate alone. All runs go side by side in one loop.
+    ``noisy_loss_gaps_of`` does the same for several optimizers at once.
     """
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an optimizer such as Adam(lr=0.05), got {_validate.show(optimizer)}")
-    lrs = np.array([_validate.positive("lrs", lr) for lr in np.atleast_1d(lrs)])
+    return noisy_loss_gaps_of([(optimizer, lrs)], runs, steps, landscape, sigma, seed)[0]
+
+
+def noisy_loss_gaps_of(groups, runs=4, steps=300, landscape="elongated_bowl", sigma=0.5, seed=0):
+    """``[noisy_loss_gaps(optimizer, lrs, ...) for optimizer, lrs in groups]``, every run in one loop (and
+    every optimizer seeing the same noise streams)."""
+    if isinstance(groups, (str, bytes)) or not hasattr(groups, "__iter__"):
+        raise TypeError(f"groups must be a list of (optimizer, lrs) pairs, got {_validate.show(groups)}")
+    checked = []
+    for group in groups:
+        if isinstance(group, (str, bytes)) or not hasattr(group, "__len__") or len(group) != 2:
+            raise TypeError(f"groups must be a list of (optimizer, lrs) pairs, got {_validate.show(group)}")
+        optimizer, lrs = group
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"optimizer must be an optimizer such as Adam(lr=0.05), got {_validate.show(optimizer)}")
+        checked.append((optimizer, np.array([_validate.positive("lrs", lr) for lr in np.atleast_1d(lrs)])))
+    if not checked:
+        raise ValueError("groups must hold at least one (optimizer, lrs) pair")
     runs = _validate.count("runs", runs, minimum=1, maximum=1000)
     steps = _validate.count("steps", steps, minimum=1, maximum=MAX_STEPS)
     sigma = _validate.nonnegative("sigma", sigma)
@@ -124,17 +159,20 @@ def noisy_loss_gaps(optimizer, lrs, runs=4, steps=300, landscape="elongated_bowl
         raise ValueError(f"landscape must be a landscape without noise (sigma adds the noise), got {landscape!r}")
     start = np.asarray(objective.start, dtype=float)
     rng = np.random.default_rng(seed)
+    blocks = sum(len(lrs) for _, lrs in checked)  # one block of `runs` rows per (optimizer, lr)
 
     def gradient(rows):
-        return objective.gradient(rows.T).T + np.tile(sigma * rng.standard_normal((runs, start.size)), (len(lrs), 1))
+        return objective.gradient(rows.T).T + np.tile(sigma * rng.standard_normal((runs, start.size)), (blocks, 1))
 
-    run = _descend(_PerRowLR(optimizer, np.repeat(lrs, runs)), np.tile(start, (len(lrs) * runs, 1)), steps,
-                   gradient, lambda rows: objective.f(rows.T), rows=True, keep=("fs",),
-                   source=f"objective {objective.name!r}")
-    gaps = np.full((steps + 1, len(lrs) * runs), np.inf)
+    rule = _Stacked([(optimizer, np.repeat(lrs, runs)) for optimizer, lrs in checked])
+    run = _descend(rule, np.tile(start, (blocks * runs, 1)), steps, gradient, lambda rows: objective.f(rows.T),
+                   rows=True, keep=("fs",), source=f"objective {objective.name!r}")
+    gaps = np.full((steps + 1, blocks * runs), np.inf)
     gaps[:len(run.fs)] = run.fs - (objective.min_value or 0.0)
     gaps[np.arange(steps + 1)[:, None] > run.ended] = np.inf
-    return gaps.T.reshape(len(lrs), runs, steps + 1)
+    gaps = gaps.T.reshape(blocks, runs, steps + 1)
+    ends = np.cumsum([len(lrs) for _, lrs in checked])
+    return [gaps[end - len(lrs):end] for (_, lrs), end in zip(checked, ends)]
 
 
 # --------------------------------------------------------------------------- the gallery (notebook 06)

@@ -245,3 +245,18 @@ def test_adam_on_the_bowl_does_not_settle_for_good():
     lrs = np.asarray(trace.effective_lrs)
     first = late[0]
     assert lrs[first - 50:first].max() > 19 > lrs[299].max()
+
+
+def test_several_optimizers_in_one_loop_give_the_runs_each_gives_alone():
+    from rmsprop_lib import Adam, GradientDescent, Momentum
+
+    groups = [(GradientDescent(lr=0.05), (0.05, 0.02)), (Momentum(lr=0.01), (0.005,)), (Adam(lr=0.05), (0.05,))]
+    together = experiments.noisy_loss_gaps_of(groups, runs=2, steps=60, seed=4)
+    for (optimizer, lrs), gaps in zip(groups, together):
+        alone = experiments.noisy_loss_gaps(optimizer, lrs, runs=2, steps=60, seed=4)
+        assert gaps.shape == alone.shape
+        np.testing.assert_allclose(gaps, alone, rtol=1e-12, atol=0)
+    with pytest.raises(ValueError, match="at least one"):
+        experiments.noisy_loss_gaps_of([])
+    with pytest.raises(TypeError, match="pairs"):
+        experiments.noisy_loss_gaps_of([GradientDescent(lr=0.1)])
