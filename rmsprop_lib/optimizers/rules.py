@@ -404,7 +404,7 @@ class Adadelta(Optimizer):
 
     label = "Adadelta"
     color = "#56B4E9"  # sky blue
-    controls = (Control("rho", low=0.0, high=0.999, default=0.9, label="RMSProp rho"),
+    controls = (Control("rho", low=0.0, high=0.999, default=0.9),  # one slider with RMSProp's rho
                 Control("eps", low=1e-8, high=1e-2, default=1e-6, log=True, label="Adadelta eps"))
     torch_name = "Adadelta"
     State = AdadeltaState
