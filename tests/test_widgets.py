@@ -544,7 +544,7 @@ def test_a_failure_while_drawing_restores_the_previous_figure(pg, monkeypatch):
     assert_consistent(pg, before)
 
 
-GOOD_LR, BAD_LR = [1e-4, 0.003, 0.05, 0.4, 1.0], [0.0, -0.1, 2.0, 1e-5, float("nan"), "0.1", 10**400, None]
+GOOD_LR, BAD_LR = [1e-4, 0.003, 0.05, 0.4, 1.0, 2.0, 10.0], [0.0, -0.1, 20.0, 1e-5, float("nan"), "0.1", 10**400, None]
 GOOD_DECAY, BAD_DECAY = [0.0, 0.5, 0.9, 0.95], [1.0, -0.2, float("inf"), "0.9", 0.9 + 0j]
 
 
