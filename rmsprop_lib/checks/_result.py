@@ -44,6 +44,10 @@ DIAGNOSES = {
     "missing_one_plus_momentum": "the bound for momentum lacks the factor (1 + momentum)",
     "momentum_as_effective_lr": "the bound divides by the effective learning rate factor 1/(1 - momentum)",
     "inverted": "the bound is upside down (L/2 instead of 2/L)",
+    "coupled_weight_decay": "the weight decay is added to the gradient (L2) or divided by Adam's denominator, "
+                            "instead of decoupled",
+    "decay_not_scaled_by_lr": "the decoupled weight decay is not multiplied by the learning rate",
+    "missing_weight_decay": "the weight decay is missing: the update is plain Adam's",
     "wrong_value": "the values are wrong in a way the checker cannot name",
 }
 

@@ -8,15 +8,6 @@ import numpy as np
 
 from ..optimizers import AdamState, AdamW
 from ._engine import Exercise, check, collector
-from ._result import DIAGNOSES
-
-# The diagnoses only this exercise gives, registered with the others (``_result.DIAGNOSES``).
-DIAGNOSES.update({
-    "coupled_weight_decay": "the weight decay is added to the gradient (L2) or divided by Adam's denominator, "
-                            "instead of decoupled",
-    "decay_not_scaled_by_lr": "the decoupled weight decay is not multiplied by the learning rate",
-    "missing_weight_decay": "the weight decay is missing: the update is plain Adam's",
-})
 
 MISTAKES = []
 mistake = collector(MISTAKES)

@@ -436,8 +436,10 @@ class Yogi(Optimizer):
         \text{update} = \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon}
 
     with :math:`\hat m = m / (1-\beta_1^t)` and :math:`\hat v = v / (1-\beta_2^t)`. Adam's v moves
-    toward g^2 by the fraction (1 - beta2) of the gap, so one huge gradient inflates it at once;
-    Yogi's v moves by (1 - beta2) g^2 in the direction of g^2, so it cannot grow faster than that.
+    toward g^2 by the fraction (1 - beta2) of the gap; Yogi's moves by (1 - beta2) g^2 in the
+    direction of g^2. While g^2 is far above v the two grow alike; the difference is on the way down:
+    after a burst of large gradients Adam's v shrinks by the fraction (1 - beta2) of itself per update,
+    Yogi's only by (1 - beta2) g^2, so Yogi's effective learning rate cannot rise quickly.
 
     What optax's ``yogi`` (``scale_by_yogi``) computes: both moments start at ``initial_accumulator``
     (1e-6), and both are bias-corrected as in Adam. Zaheer et al. write the algorithm (their Algorithm 2)
