@@ -16,6 +16,8 @@ from rmsprop_lib.run import minimize  # noqa: E402
 
 # The Okabe-Ito palette (Okabe & Ito, "Color Universal Design"), written out independently.
 OKABE_ITO = {"#000000", "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"}
+#: The palette's yellow marks minima; the ninth colour an optimizer may take is a neutral grey.
+OPTIMIZER_PALETTE = (OKABE_ITO - {"#f0e442"}) | {"#999999"}
 NAMES = list(OPTIMIZERS)
 
 #: Learning rates that keep each run on the bowl for 20 steps (any other optimizer: 0.1)
@@ -46,7 +48,8 @@ def test_colors_one_distinct_okabe_ito_colour_per_optimizer():
     assert set(plotting.COLORS) == set(NAMES)
     hexes = [to_hex(plotting.COLORS[n]) for n in NAMES]
     assert len(set(hexes)) == len(NAMES)
-    assert set(hexes) <= OKABE_ITO
+    assert set(hexes) <= OPTIMIZER_PALETTE
+    assert to_hex(plotting.style.MINIMUM_COLOR) not in hexes  # the minimum's star is never an optimizer's colour
     assert {to_hex(c) for c in plotting.FALLBACK_COLORS} <= OKABE_ITO
     for name, cls in OPTIMIZERS.items():
         assert plotting.COLORS[name] == cls.color  # the registry is the one source

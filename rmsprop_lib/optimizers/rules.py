@@ -456,7 +456,7 @@ class Yogi(Optimizer):
     initial_accumulator: float = hyperparameter(1e-6, check=nonnegative)
 
     label = "Yogi"
-    color = "#F0E442"  # yellow
+    color = "#999999"  # grey: the palette's yellow is the minimum marker's colour, and faint on white
     controls = (Control("beta1", low=0.0, high=0.999, default=0.9),
                 Control("beta2", low=0.9, high=0.9999, default=0.999))
     torch_name = None  # torch.optim has no Yogi: the reference is optax's, derived in tests/test_optimizers.py
