@@ -194,6 +194,9 @@ GALLERY_STEPS = 300
 #: The optimizers the gallery shows: the five of notebooks 01 to 05 (the registry holds more; the
 #: playground offers them all, but six landscapes of every optimizer would hide the paths under each other).
 GALLERY_OPTIMIZERS = ("GradientDescent", "Momentum", "AdaGrad", "RMSProp", "Adam")
+#: Line styles of the gallery's paths: Adam's dashed line shows on top of RMSProp's and beside momentum's
+#: warm colour, AdaGrad's dotted one on top of gradient descent's.
+GALLERY_LINESTYLES = {"AdaGrad": ":", "Adam": "--"}
 
 
 def gallery_lr(landscape, optimizer):
@@ -214,6 +217,30 @@ def gallery_runs(steps=GALLERY_STEPS):
                    for key, cls in chosen] for name in GALLERY_LR}
 
 
+#: The learning rates ``tuned_gallery`` tries: a logarithmic grid, four per decade, from 1e-4 to 100.
+TUNING_LRS = tuple(float(lr) for lr in 10.0 ** np.arange(-4, 2.01, 0.25))
+
+
+def tuned_gallery(lrs=TUNING_LRS, steps=GALLERY_STEPS):
+    """Every ``GALLERY_OPTIMIZERS`` optimizer on every landscape of ``GALLERY_LR`` at every learning rate in
+    ``lrs``, from the landscape's start: ``{landscape: {optimizer name: final gaps}}``, one gap per
+    learning rate (inf for a diverged run). Each landscape's runs go side by side in one loop."""
+    lrs = tuple(_validate.positive("lrs", lr) for lr in lrs)
+    if not lrs:
+        raise ValueError("lrs must hold at least one learning rate")
+    steps = _validate.count("steps", steps, minimum=1, maximum=MAX_STEPS)
+    names = [key for key in OPTIMIZERS if key in GALLERY_OPTIMIZERS]
+    result = {}
+    for landscape in GALLERY_LR:
+        objective = get_objective(landscape)
+        start = np.asarray(objective.start, dtype=float)
+        rule = _Stacked([(OPTIMIZERS[key](lr=1.0), lrs) for key in names])
+        gaps = np.reshape(_final_gaps_side_by_side(objective, rule, np.tile(start, (len(names) * len(lrs), 1)), steps),
+                          (len(names), len(lrs)))
+        result[landscape] = dict(zip(names, gaps))
+    return result
+
+
 def plot_gallery(runs):
     """Notebook 06's gallery figure of ``gallery_runs()``: one contour plot per landscape, one legend."""
     import matplotlib.pyplot as plt
@@ -224,18 +251,22 @@ def plot_gallery(runs):
     fig.subplots_adjust(left=0.05, right=0.98, bottom=0.06, top=0.86, wspace=0.25, hspace=0.38)
     for ax, (name, traces) in zip(axes.flat, runs.items()):
         objective = get_objective(name)
-        plot_contour(objective, traces, ax=ax, bounds=objective.bounds, levels=15, n=60)
+        parts = plot_contour(objective, traces, ax=ax, bounds=objective.bounds, levels=15, n=60)
         ax.get_legend().remove()
+        for line, trace in zip(parts["trajectories"], traces):  # paths that run together stay apart by style
+            line.set_linestyle(GALLERY_LINESTYLES.get(trace.optimizer, "-"))
+        if parts["minima"] is not None:  # every minimum's star above the paths, a run's end cross inside it
+            parts["minima"].set_zorder(7)
         for trace in traces:  # where each run ended, on top of every path: a path hidden under another still shows
-            ax.plot(*trace.x, marker="X", markersize=9, color=COLORS[trace.optimizer], markeredgecolor="white",
-                    linestyle="none", zorder=6)
+            ax.plot(*trace.x, marker="X", markersize=6, color=COLORS[trace.optimizer], markeredgecolor="white",
+                    markeredgewidth=0.6, linestyle="none", zorder=8)
         ax.locator_params(nbins=5)
         lr_plain, lr_adaptive = GALLERY_LR[name]
         ax.set_title(f"{name.replace('_', ' ')}\nlr {lr_plain:g} (GD, momentum), {lr_adaptive:g} (adaptive)")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper center", ncol=len(labels), frameon=False, bbox_to_anchor=(0.5, 0.955))
     fig.suptitle(f"{len(next(iter(runs.values())))} optimizers on every landscape, {steps} steps "
-                 "(a cross marks where each run ended)", fontsize="x-large")
+                 "(a cross marks where each run ended, a star each minimum)", fontsize="x-large")
     return fig
 
 
@@ -323,7 +354,7 @@ def plot_sensitivity_maps(rmsprop_map, adam_map):
     fig.subplots_adjust(top=0.83, wspace=0.22)
     draw_sensitivity_map(left, rmsprop_map, "RMSProp")
     image = draw_sensitivity_map(right, adam_map, "Adam (beta2 = 0.999)")
-    fig.colorbar(image, ax=[left, right], label="log10 of the final f - f*")
+    fig.colorbar(image, ax=[left, right], label="log10 of the final f - f*", extend="both")  # cells beyond clip
     fig.suptitle(f"{rmsprop_map.landscape.replace('_', ' ').capitalize()}, final loss gap after {rmsprop_map.steps} steps "
                  "(darker is better)", fontsize="x-large")
     return fig

@@ -111,6 +111,52 @@ def test_the_gallery_runs_its_optimizers_on_every_landscape_at_their_learning_ra
             assert t.steps == 5 and t.status == "max_steps"
 
 
+def test_the_tuned_gallery_is_each_run_at_each_learning_rate():
+    lrs = (0.01, 0.5, 3.0)
+    tuned = experiments.tuned_gallery(lrs=lrs, steps=20)
+    assert list(tuned) == list(experiments.GALLERY_LR)
+    shown = [name for name in OPTIMIZERS if name in experiments.GALLERY_OPTIMIZERS]
+    for landscape in ("bowl", "rosenbrock"):
+        objective = get_objective(landscape)
+        assert list(tuned[landscape]) == shown
+        for name in shown:
+            for lr, gap in zip(lrs, tuned[landscape][name]):
+                alone = minimize(objective, OPTIMIZERS[name](lr=lr), steps=20)
+                if alone.status == "diverged":
+                    assert gap == np.inf, (landscape, name, lr)
+                else:  # the same run up to rounding (the stack multiplies each update by its lr afterwards)
+                    assert gap == pytest.approx(alone.f - objective.min_value, rel=1e-9, abs=1e-300), (landscape, name, lr)
+    # Gradient descent at lr 1/2 on x^2 + y^2 (gradient 2x) lands on the minimum in one update.
+    assert tuned["bowl"]["GradientDescent"][1] == 0.0
+    assert tuned["rosenbrock"]["GradientDescent"][2] == np.inf  # lr 3 on Rosenbrock's walls blows up
+
+
+def test_tuned_gallery_refuses_bad_input():
+    with pytest.raises(ValueError, match="lrs"):
+        experiments.tuned_gallery(lrs=(0.1, -1.0), steps=5)
+    with pytest.raises(ValueError, match="at least one"):
+        experiments.tuned_gallery(lrs=(), steps=5)
+    with pytest.raises((ValueError, TypeError), match="steps"):
+        experiments.tuned_gallery(steps=0)
+
+
+def test_the_gallery_draws_every_minimum_above_the_paths_and_adam_dashed():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = experiments.plot_gallery(experiments.gallery_runs(steps=5))
+    saddle = fig.axes[5]
+    stars = [c for c in saddle.collections if c.get_label() in ("minimum", "minima")]
+    assert len(stars) == 1 and len(stars[0].get_offsets()) == 2  # (0, -1) and (0, 1)
+    crosses = [line for line in saddle.lines if line.get_marker() == "X"]
+    assert len(crosses) == 5 and all(line.get_markersize() < 9 for line in crosses)
+    paths = [line for line in saddle.lines if line.get_marker() != "X"]
+    styles = {line.get_label(): line.get_linestyle() for line in paths}
+    assert styles["Adam"] == "--" and styles["RMSProp"] == "-"
+    assert stars[0].get_zorder() > max(p.get_zorder() for p in paths)
+    plt.close(fig)
+
+
 def test_gallery_lr_refuses_unknown_names():
     with pytest.raises(ValueError, match="landscape must be one of"):
         experiments.gallery_lr("moon", "Adam")

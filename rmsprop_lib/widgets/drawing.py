@@ -12,7 +12,8 @@ from .. import _validate
 from .settings import PlaygroundSettings, split_landscape
 
 #: Loss values are drawn as f - f* + LOSS_FLOOR: rounding error near the minimum can make
-#: f - f* a hair below zero, which a log scale cannot show. Invisible above about 1e-10.
+#: f - f* a hair below zero, which a log scale cannot show. Invisible above about 1e-10; a run that gets
+#: closer is drawn flat at the floor, so the panel's label and title name it.
 LOSS_FLOOR = 1e-12
 
 #: What ``draw`` remembers per axes: the contour of every landscape drawn so far (only the
@@ -274,7 +275,7 @@ def draw(traces, settings, axes, others=()):
         start_gap = max(float(t.fs[0] - floor_value) for t in traces)
         _limits(ax_loss, y=_decades(gaps[gaps <= max(start_gap, LOSS_FLOOR) * 100]))
         _limits(ax_lr, y=_decades(np.concatenate([_effective_lrs(t).ravel() for t in traces])))
-    for ax, ylabel, title in ((ax_loss, "f(x) - f*", "loss gap (log scale)"),
+    for ax, ylabel, title in ((ax_loss, f"f(x) - f* + {LOSS_FLOOR:g}", f"loss gap (log scale, floor {LOSS_FLOOR:g})"),
                               (ax_lr, "effective learning rate",
                                "effective learning rate (solid x, dashed y)")):
         if ax.get_ylabel() != ylabel:
