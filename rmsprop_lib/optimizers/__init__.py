@@ -1,4 +1,4 @@
-"""The update rules of the series (``rules``) and what they share (``base``).
+"""The update rules of the series (``rules``; the Adam family in ``adam``) and what they share (``base``).
 
 Every optimizer works the same way::
 
