@@ -221,23 +221,35 @@ def gallery_runs(steps=GALLERY_STEPS):
 TUNING_LRS = tuple(float(lr) for lr in 10.0 ** np.arange(-4, 2.01, 0.25))
 
 
-def tuned_gallery(lrs=TUNING_LRS, steps=GALLERY_STEPS):
+def tuned_gallery(lrs=TUNING_LRS, steps=GALLERY_STEPS, twins=False):
     """Every ``GALLERY_OPTIMIZERS`` optimizer on every landscape of ``GALLERY_LR`` at every learning rate in
     ``lrs``, from the landscape's start: ``{landscape: {optimizer name: final gaps}}``, one gap per
-    learning rate (inf for a diverged run). Each landscape's runs go side by side in one loop."""
+    learning rate (inf for a diverged run). Each landscape's runs go side by side in one loop.
+
+    With ``twins=True`` each run also gets the twin-start test of ``gap_and_chaos`` (the same runs from
+    the start moved by ``NUDGE`` in x, then in y, in the same loop): each value is then
+    ``(gaps, chaotic)``, ``chaotic`` True where the run and its twins end more than a factor 2 apart."""
     lrs = tuple(_validate.positive("lrs", lr) for lr in lrs)
     if not lrs:
         raise ValueError("lrs must hold at least one learning rate")
     steps = _validate.count("steps", steps, minimum=1, maximum=MAX_STEPS)
+    if not isinstance(twins, bool):
+        raise TypeError(f"twins must be True or False, got {_validate.show(twins)}")
     names = [key for key in OPTIMIZERS if key in GALLERY_OPTIMIZERS]
     result = {}
     for landscape in GALLERY_LR:
         objective = get_objective(landscape)
         start = np.asarray(objective.start, dtype=float)
-        rule = _Stacked([(OPTIMIZERS[key](lr=1.0), lrs) for key in names])
-        gaps = np.reshape(_final_gaps_side_by_side(objective, rule, np.tile(start, (len(names) * len(lrs), 1)), steps),
-                          (len(names), len(lrs)))
-        result[landscape] = dict(zip(names, gaps))
+        starts = np.vstack([start, start + NUDGE * np.eye(start.size)]) if twins else start[None]
+        per_lr = len(starts)  # rows per learning rate: the start (and its twins)
+        rule = _Stacked([(OPTIMIZERS[key](lr=1.0), np.repeat(lrs, per_lr)) for key in names])
+        gaps = np.reshape(_final_gaps_side_by_side(objective, rule, np.tile(starts, (len(names) * len(lrs), 1)), steps),
+                          (len(names), len(lrs), per_lr))
+        if twins:
+            chaotic = gaps.max(axis=2) > 2 * gaps.min(axis=2)
+            result[landscape] = {key: (g[:, 0], c) for key, g, c in zip(names, gaps, chaotic)}
+        else:
+            result[landscape] = dict(zip(names, gaps[:, :, 0]))
     return result
 
 

@@ -131,6 +131,20 @@ def test_the_tuned_gallery_is_each_run_at_each_learning_rate():
     assert tuned["rosenbrock"]["GradientDescent"][2] == np.inf  # lr 3 on Rosenbrock's walls blows up
 
 
+def test_the_tuned_gallery_twin_test_agrees_with_gap_and_chaos():
+    # RMSProp on Himmelblau: at lr 17.8 it lands on a minimum by chance, at 0.0178 it hovers near one.
+    lrs = (0.0178, 17.8)
+    with_twins = experiments.tuned_gallery(lrs=lrs, steps=300, twins=True)
+    plain = experiments.tuned_gallery(lrs=lrs, steps=300)
+    himmelblau = get_objective("himmelblau")
+    for landscape, by_optimizer in with_twins.items():
+        for name, (gaps, chaotic) in by_optimizer.items():
+            assert np.array_equal(gaps, plain[landscape][name]) and chaotic.dtype == bool
+    gaps, chaotic = with_twins["himmelblau"]["RMSProp"]
+    verdicts = [experiments.gap_and_chaos(himmelblau, RMSProp(lr=lr), 300)[1] for lr in lrs]
+    assert list(chaotic) == verdicts == [False, True]
+
+
 def test_tuned_gallery_refuses_bad_input():
     with pytest.raises(ValueError, match="lrs"):
         experiments.tuned_gallery(lrs=(0.1, -1.0), steps=5)
@@ -138,6 +152,8 @@ def test_tuned_gallery_refuses_bad_input():
         experiments.tuned_gallery(lrs=(), steps=5)
     with pytest.raises((ValueError, TypeError), match="steps"):
         experiments.tuned_gallery(steps=0)
+    with pytest.raises(TypeError, match="twins"):
+        experiments.tuned_gallery(steps=5, twins="yes")
 
 
 def test_the_gallery_draws_every_minimum_above_the_paths_and_adam_dashed():
