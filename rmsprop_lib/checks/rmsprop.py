@@ -143,3 +143,141 @@ def check_rmsprop_step(fn, show=True, hint=False):
     ``show=False`` returns the :class:`CheckResult` without showing it; ``hint=True`` shows the rule.
     """
     return check(EXERCISE, fn, show, hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# The exercise of notebook 03: every update of a run at once, from the unrolled average
+# ``rmsprop_updates(grads, lr, rho, eps) -> updates``; grads[t] is the gradient of update t + 1, s starts at 0.
+
+RUN_MISTAKES = []
+run_mistake = collector(RUN_MISTAKES)
+
+_UNROLLED = ("s after update t weights the squared gradient of update j <= t by `(1 - rho) * rho**(t - j)` and "
+             "later ones by 0: `age = np.subtract.outer(np.arange(T), np.arange(T))`, "
+             "`W = np.where(age >= 0, (1 - rho) * rho ** np.maximum(age, 0), 0.0)`, `s = W @ grads**2`.")
+
+
+def _ages(grads):
+    t = np.arange(len(grads))
+    return np.subtract.outer(t, t)  # age[t, j] = t - j: how many updates before update t gradient j came
+
+
+def _weights(grads, weight):
+    age = _ages(grads)
+    return np.where(age >= 0, weight(np.maximum(age, 0)), 0.0)
+
+
+def run_reference(grads, lr, rho, eps):
+    opt = RMSProp(lr, rho=rho, eps=eps)
+    state, updates = opt.init(np.zeros(grads.shape[1:])), []
+    for g in grads:
+        update, state = opt.update(g, state)
+        updates.append(update)
+    return np.array(updates)
+
+
+def _from_weights(grads, lr, eps, W):
+    return lr * grads / (np.sqrt(W @ grads**2) + eps)
+
+
+@run_mistake("wrong_value", headline="the oldest gradient gets the largest weight",
+             did="its weights grow with the age of the squared gradient (`rho**j` for the gradient of update j), "
+                 "so s remembers the start of the run best.",
+             look="the exponent of rho: it should count how many updates ago the gradient came.", fix=_UNROLLED)
+def weights_reversed(grads, lr, rho, eps):
+    t = np.arange(len(grads))
+    W = np.where(_ages(grads) >= 0, (1 - rho) * rho ** t[None, :], 0.0)
+    return _from_weights(grads, lr, eps, W)
+
+
+@run_mistake("wrong_value", headline="the average sees the future",
+             did="s at update t also weights the squared gradients of LATER updates.",
+             look="the weights of gradients that arrive after update t (the upper triangle of your matrix).",
+             fix=_UNROLLED)
+def includes_future(grads, lr, rho, eps):
+    W = (1 - rho) * rho ** np.abs(_ages(grads)).astype(float)
+    return _from_weights(grads, lr, eps, W)
+
+
+@run_mistake("stale_state", headline="each update uses the average before its own gradient",
+             did="s at update t weights only the EARLIER squared gradients, so the first update divides by `eps` "
+                 "alone.", look="the weight of the current gradient (age 0, the diagonal of your matrix).",
+             fix=_UNROLLED)
+def excludes_current(grads, lr, rho, eps):
+    age = _ages(grads)
+    W = np.where(age >= 1, (1 - rho) * rho ** np.maximum(age - 1, 0), 0.0)
+    return _from_weights(grads, lr, eps, W)
+
+
+@run_mistake("missing_one_minus_rho", headline="s is not an average",
+             did="its weights are `rho**k` without the factor `(1 - rho)`, so they add up to far more than 1.",
+             look="what the weights add up to over a long run.", fix=_UNROLLED)
+def run_no_one_minus_rho(grads, lr, rho, eps):
+    return _from_weights(grads, lr, eps, _weights(grads, lambda k: rho**k))
+
+
+@run_mistake("rho_swapped", headline="the average has almost no memory",
+             did="its weights are `rho * (1 - rho)**k`: rho and 1 - rho are swapped.",
+             look="which of the two numbers is raised to the age k.", fix=_UNROLLED)
+def run_rho_swapped(grads, lr, rho, eps):
+    return _from_weights(grads, lr, eps, _weights(grads, lambda k: rho * (1 - rho)**k))
+
+
+@run_mistake("sum_not_average", headline="s never forgets: that is AdaGrad's accumulator",
+             did="every earlier squared gradient has the weight 1, a running sum.",
+             look="how the weight changes with the age of a gradient.", fix=_UNROLLED)
+def run_sum(grads, lr, rho, eps):
+    return _from_weights(grads, lr, eps, _weights(grads, lambda k: np.ones_like(k, dtype=float)))
+
+
+@run_mistake("missing_sqrt", headline="the denominator is on the wrong scale",
+             did="it divided by the average s itself, not by its square root.",
+             look="the denominator: is it on the scale of a gradient, or of a squared gradient?",
+             fix="divide by `np.sqrt(s) + eps`, the root of the mean square.")
+def run_no_sqrt(grads, lr, rho, eps):
+    return lr * grads / (_weights(grads, lambda k: (1 - rho) * rho**k) @ grads**2 + eps)
+
+
+@run_mistake("eps_inside_sqrt", headline="epsilon is not where this series puts it",
+             did="it divided by `np.sqrt(s + eps)`.", look="where `eps` sits in the denominator.",
+             fix=EPS_OUTSIDE.replace("s_new", "s"))
+def run_eps_inside(grads, lr, rho, eps):
+    return lr * grads / np.sqrt(_weights(grads, lambda k: (1 - rho) * rho**k) @ grads**2 + eps)
+
+
+def run_cases():
+    return (
+        dict(grads=np.array([[1.0, 0.02], [0.8, -0.03], [-0.5, 0.05], [0.3, 0.01], [0.1, -0.04], [0.05, 0.02]]),
+             lr=0.1, rho=0.9, eps=1e-8),
+        dict(grads=np.array([[0.5, -2.0, 0.03], [0.4, -1.0, 0.05], [-0.2, 0.5, 0.02], [0.1, 0.25, -0.04]]),
+             lr=0.01, rho=0.6, eps=1e-3),
+        dict(grads=np.array([[3.0, 0.01], [2.0, -0.02], [1.0, 0.04], [-0.5, 0.02], [0.2, 0.0]]), lr=1.0, rho=0.99,
+             eps=0.05),
+    )
+
+
+def run_varied_case(rng):
+    shape = (int(rng.integers(3, 9)), int(rng.integers(2, 5)))
+    return dict(grads=rng.uniform(-2, 2, shape), lr=float(rng.uniform(0.01, 1.0)), rho=float(rng.uniform(0.5, 0.99)),
+                eps=float(rng.choice([1e-8, 1e-3, 0.05])))
+
+
+RUN_EXERCISE = Exercise(
+    name="rmsprop_updates", args=("grads", "lr", "rho", "eps"), arrays=("grads",), outputs=("updates",),
+    rule=("age = np.subtract.outer(np.arange(len(grads)), np.arange(len(grads)))  # t - j",
+          "W = np.where(age >= 0, (1 - rho) * rho ** np.maximum(age, 0), 0.0)",
+          "updates = lr * grads / (np.sqrt(W @ grads**2) + eps)"),
+    reference=run_reference, mistakes=tuple(RUN_MISTAKES), cases=run_cases, varied_case=run_varied_case,
+    about_cases="runs of 3 to 8 updates with 2 or 3 coordinates, rho = 0.6, 0.9 and 0.99, and eps comparable to s",
+    checker="check_rmsprop_updates",
+)
+
+
+def check_rmsprop_updates(fn, show=True, hint=False):
+    """Check ``rmsprop_updates(grads, lr, rho, eps) -> updates``: all T updates of an RMSProp run at once.
+
+    ``grads`` has one row per update (row t: the gradient of update t + 1), s starts at 0. The rule is the
+    unrolled average: s after update t weights the squared gradient of update j <= t by
+    ``(1 - rho) * rho**(t - j)``. ``show=False`` returns the :class:`CheckResult`; ``hint=True`` shows the rule.
+    """
+    return check(RUN_EXERCISE, fn, show, hint)
