@@ -21,6 +21,15 @@ def summed(X, y, theta):
     return X.T @ (X @ theta - y)
 
 
+@mistake("sum_not_mean", headline="the gradient is divided by a fixed number, not by the batch size",
+         did="it returned `X.T @ (X @ theta - y) / 100`, the article's choice: on a batch of b points that is "
+             "b/100 times the batch's mean gradient, so its size depends on the batch size.",
+         look="what you divide by: the number of points in this batch, or a number fixed in advance?",
+         fix="divide by the batch's own size, `len(y)`: `grad = X.T @ (X @ theta - y) / len(y)`.")
+def divided_by_data_size(X, y, theta):
+    return X.T @ (X @ theta - y) / 100
+
+
 @mistake("extra_factor_two", headline="the gradient is twice too large",
          did="its gradient is exactly twice the right one, on every batch.",
          look="the factors in front of `X.T @ residual`, and the factor in front of the loss.",
