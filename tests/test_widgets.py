@@ -157,6 +157,11 @@ def _line_data(line):
     return np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float)
 
 
+def _curves(ax):
+    """The lines of ``ax`` that show runs (not the stability limits' reference lines)."""
+    return [line for line in ax.lines if line.get_label() != "stability limit"]
+
+
 def test_draw_puts_every_trace_on_the_three_panels():
     s = PlaygroundSettings(landscape="rosenbrock", lr=0.002)
     traces = compute(s)
@@ -195,13 +200,13 @@ def test_drawing_again_keeps_the_contour_and_updates_the_lines():
     for trace, path in zip(traces, second["paths"]):
         np.testing.assert_array_equal(_line_data(path)[0], trace.xs[:, 0])
     assert len(axes[0].lines) == len(first["paths"]) + 1  # the paths and the start marker, nothing stale
-    assert len(axes[1].lines) == 4 and len(axes[2].lines) == 8
+    assert len(axes[1].lines) == 4 and len(_curves(axes[2])) == 8
 
     s3 = s2.replace(landscape="himmelblau", start=None, optimizers=["Adam"])
     third = draw(compute(s3), s3, axes)
     assert list(axes[0].collections) != contour
     assert "himmelblau" in axes[0].get_title()
-    assert len(axes[0].lines) == 2 and len(axes[1].lines) == 1 and len(axes[2].lines) == 2
+    assert len(axes[0].lines) == 2 and len(axes[1].lines) == 1 and len(_curves(axes[2])) == 2
     assert third["paths"][0].get_label() == "Adam"
 
 
@@ -401,7 +406,10 @@ def assert_consistent(pg, expected, image=True):
     f_star = expected.objective().min_value or 0.0
     paths = [line for line in pg.axes[0].lines if line.get_visible() and line.get_label() != "start"]
     assert len(paths) == len(traces) and len(pg.axes[1].lines) == len(traces)
-    assert len(pg.axes[2].lines) == 2 * len(traces)
+    lr_lines = _curves(pg.axes[2])
+    assert len(lr_lines) == 2 * len(traces)
+    limits = sorted(limit for limit, _ in w.stability_limits(expected.objective())[0])
+    assert _limit_lines_shown(pg) == limits  # the current landscape's limits, and no other's
     for i, trace in enumerate(traces):
         np.testing.assert_array_equal(pg.traces[i].xs, trace.xs)
         x, y = _line_data(paths[i])
@@ -414,7 +422,7 @@ def assert_consistent(pg, expected, image=True):
         assert loss.get_marker() == ("o" if trace.steps == 0 else "None")  # a single point is a dot
         lrs = np.asarray(trace.effective_lrs, dtype=float).reshape(trace.steps, 2)
         for j in range(2):
-            line = pg.axes[2].lines[2 * i + j]
+            line = lr_lines[2 * i + j]
             np.testing.assert_array_equal(_line_data(line)[0], np.arange(1, trace.steps + 1))
             np.testing.assert_array_equal(_line_data(line)[1], lrs[:, j])
             assert line.get_marker() == ("o" if trace.steps == 1 else "None")
@@ -1121,3 +1129,42 @@ def test_displaying_the_playground_shows_the_box_and_a_picture_taken_away_on_the
         slider._property_lock = {}
     assert shown[2][0] == "update" and shown[2][1].data == ""
     assert pg._picture is None
+
+
+# ---------------------------------------------------------------------------------------------
+# The stability limits 2/lambda on the effective-learning-rate panel
+
+
+def test_stability_limits_are_two_over_the_hessians_eigenvalues():
+    from rmsprop_lib.widgets import stability_limits
+    # x^2 + 10 y^2 has the Hessian diag(2, 20) everywhere: x's limit 1, y's 0.1.
+    assert stability_limits(get_objective("elongated_bowl")) == ([(1.0, "x"), (0.1, "y")], "")
+    assert stability_limits(get_objective("noisy_bowl")) == ([(1.0, "x and y")], "")
+    # Rosenbrock's Hessian at its minimum (1, 1), from its second derivatives, is tilted.
+    eigenvalues = np.linalg.eigvalsh([[802.0, -400.0], [-400.0, 200.0]])
+    limits, where = stability_limits(get_objective("rosenbrock"))
+    assert where == "at the minimum" and [axis for _, axis in limits] == ["", ""]
+    np.testing.assert_allclose([limit for limit, _ in limits], sorted(2 / eigenvalues, reverse=True), rtol=1e-5)
+    assert stability_limits(get_objective("himmelblau")) == ([], "")  # four minima, four Hessians
+
+
+def _limit_lines_shown(pg):
+    return sorted(line.get_ydata()[0] for line in pg.axes[2].lines
+                  if line.get_visible() and line.get_label() == "stability limit")
+
+
+def test_the_effective_lr_panel_shows_the_current_landscapes_limits_as_dashed_lines(pg):
+    assert _limit_lines_shown(pg) == [0.1, 1.0]
+    line = next(line for line in pg.axes[2].lines if line.get_label() == "stability limit")
+    assert line.get_linestyle() == "--"
+    texts = [t.get_text() for t in pg.axes[2].texts if t.get_visible()]
+    assert texts == ["x: 2/λ = 1", "y: 2/λ = 0.1"]
+    pg.set(landscape="himmelblau")
+    assert _limit_lines_shown(pg) == [] and not [t for t in pg.axes[2].texts if t.get_visible()]
+    pg.set(landscape="rosenbrock", lr=0.0001)  # every effective lr far below the limit 5: still in view
+    low, high = pg.axes[2].get_ylim()
+    assert all(low <= limit <= high for limit in _limit_lines_shown(pg)) and len(_limit_lines_shown(pg)) == 2
+    assert "at the minimum" in [t.get_text() for t in pg.axes[2].texts if t.get_visible()][0]
+    assert_consistent(pg, pg.settings)
+    pg.set(landscape="elongated_bowl")
+    assert _limit_lines_shown(pg) == [0.1, 1.0]

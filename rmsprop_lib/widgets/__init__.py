@@ -2,6 +2,7 @@
 
 The layers, one module each, so that everything except the wiring can be tested without a browser:
 
+- ``landscapes``: the landscapes' names and the stability limits ``2/lambda`` of their Hessians;
 - ``settings``: ``PlaygroundSettings`` - every setting, checked when it is created (bad values
   raise a ``ValueError``/``TypeError`` that names the setting and its allowed range); the
   hyperparameters besides lr are the controls the optimizers declare in the registry; and
@@ -23,9 +24,9 @@ the playground needs no front-end extension (no ipympl) and works with ipywidget
 from .app import Playground, playground
 from .drawing import IMAGE_PIXELS, LOSS_FLOOR, MAX_LEGENDS, draw, new_figure
 from .render import FastRenderer, encode_image
-from .settings import (CONTROL_USERS, CONTROLS, LANDSCAPES, LR_RANGE, MAX_STEPS, OPTIMIZER_NAMES, SETTING_NAMES,
-                       PlaygroundSettings, compute, split_landscape)
+from .landscapes import LANDSCAPES, split_landscape, stability_limits
+from .settings import CONTROL_USERS, CONTROLS, LR_RANGE, MAX_STEPS, OPTIMIZER_NAMES, SETTING_NAMES, PlaygroundSettings, compute
 
 __all__ = ["CONTROLS", "CONTROL_USERS", "FastRenderer", "IMAGE_PIXELS", "LANDSCAPES", "LOSS_FLOOR", "LR_RANGE",
            "MAX_LEGENDS", "MAX_STEPS", "OPTIMIZER_NAMES", "Playground", "PlaygroundSettings", "SETTING_NAMES",
-           "compute", "draw", "encode_image", "new_figure", "playground", "split_landscape"]
+           "compute", "draw", "encode_image", "new_figure", "playground", "split_landscape", "stability_limits"]

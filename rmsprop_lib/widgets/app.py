@@ -4,7 +4,8 @@ import time
 from .controls import check_fits, layout, make_controls, read_settings, show_settings, summary_html
 from .drawing import draw, new_figure, step_axis_end
 from .render import FastRenderer, encode_image
-from .settings import LANDSCAPES, MAX_STEPS, OPTIMIZER_NAMES, PlaygroundSettings, draws, first_updates, run_one
+from .landscapes import LANDSCAPES
+from .settings import MAX_STEPS, OPTIMIZER_NAMES, PlaygroundSettings, draws, first_updates, run_one
 
 #: How long the playground must be left alone before it draws ahead the next landscape (seconds).
 IDLE_SECONDS = 1.0

@@ -5,8 +5,8 @@ import numpy as np
 from ..objectives import get_objective
 from ..optimizers import OPTIMIZERS
 from .drawing import display_label
-from .settings import (CONTROLS, LANDSCAPES, LR_RANGE, MAX_RUNS, NOISE_RANGE, OPTIMIZER_NAMES, PlaygroundSettings,
-                       control_label, split_landscape, takes)
+from .landscapes import LANDSCAPES, split_landscape
+from .settings import CONTROLS, LR_RANGE, MAX_RUNS, NOISE_RANGE, OPTIMIZER_NAMES, PlaygroundSettings, control_label, takes
 
 #: How many sliders a row of the widget holds.
 PER_ROW = 3

@@ -1,15 +1,16 @@
 """Drawing the playground's three panels, incrementally: ``draw(traces, settings, axes)``.
 
-Drawing again on the same axes keeps what has not changed: each landscape's contour (hidden
-while another is shown) and the lines of the optimizers shown (given new data). ``new_figure``
-makes the figure the playground draws on.
+Drawing again on the same axes keeps what has not changed: each landscape's contour and stability
+limits (hidden while another is shown, see ``landscapes``) and the lines of the optimizers shown
+(given new data). ``new_figure`` makes the figure the playground draws on.
 """
 import weakref
 
 import numpy as np
 
 from .. import _validate
-from .settings import PlaygroundSettings, split_landscape
+from .landscapes import landscape_title, show_landscape, split_landscape
+from .settings import PlaygroundSettings
 
 #: Loss values are drawn as f - f* + LOSS_FLOOR: rounding error near the minimum can make
 #: f - f* a hair below zero, which a log scale cannot show. Invisible above about 1e-10; a run that gets
@@ -20,16 +21,6 @@ LOSS_FLOOR = 1e-12
 #: current one visible, so going back to a landscape costs nothing) and the lines of the
 #: optimizers shown (kept and given new data while the optimizers are unchanged).
 _DRAWN = weakref.WeakKeyDictionary()
-
-
-def _landscape_title(settings, objective):
-    base, noisy = split_landscape(settings.landscape)
-    name = base.replace("_", " ")
-    formula = f"${objective.formula}$" if objective.formula else ""
-    if noisy:
-        # Two lines, none wider than the plain title: the panel's title stays within its column.
-        return f"noisy {name} (gradient noise {objective.sigma:g}, seed {settings.seed})" + (f"\n{formula}" * bool(formula))
-    return f"{name}: {formula}" if formula else name
 
 
 def display_label(trace):
@@ -140,27 +131,6 @@ def _effective_lrs(trace):
     return lrs.reshape(len(lrs), 2)
 
 
-def _show_landscape(state, ax_path, objective, base):
-    """Make ``base``'s contour the visible one (drawn the first time it is shown)."""
-    from .. import plotting
-
-    for artist in state["contours"].get(state["landscape"], []):
-        artist.set_visible(False)
-    artists = state["contours"].get(base)
-    if artists is None:
-        before = set(ax_path.collections)
-        plotting.plot_contour(objective, (), ax=ax_path, bounds=objective.bounds, levels=25, n=120)
-        if ax_path.get_legend() is not None:
-            ax_path.get_legend().remove()
-        artists = state["contours"][base] = [c for c in ax_path.collections if c not in before]
-    for artist in artists:
-        artist.set_visible(True)
-    ax_path.set_xlim(*objective.bounds[0])
-    ax_path.set_ylim(*objective.bounds[1])
-    state["minima"] = [c for c in artists if c.get_label() in ("minimum", "minima")]
-    state["landscape"] = base
-
-
 def _new_lines(state, traces, ax_path, ax_loss, ax_lr):
     """One path, one loss curve and two effective-lr curves (x solid, y dashed) per trace."""
     from .. import plotting
@@ -232,19 +202,22 @@ def draw(traces, settings, axes, others=()):
     if state is None or state["start"].axes is not ax_path:  # new axes, or cleared since the last draw
         for legend in (state or {}).get("legends", {}).values():
             legend.remove()
+        for artist in [a for drawn in (state or {}).get("contours", {}).values() for a in drawn]:
+            if artist.axes is not None and artist.axes is not ax_path:  # the limits on the effective-lr panel
+                artist.remove()
         for artist in list(ax_path.collections) + list(ax_path.lines) + list(ax_path.texts):
             artist.remove()
         (start_marker,) = ax_path.plot([], [], linestyle="none", marker="o", markersize=8, color="black",
                                        markerfacecolor="white", markeredgecolor="black", label="start", zorder=4)
         state = _DRAWN[ax_path] = {"landscape": None, "contours": {}, "minima": [], "start": start_marker,
                                    "names": None, "paths": [], "loss": [], "effective_lr": [], "texts": [],
-                                   "legends": {}, "others": []}
+                                   "legends": {}, "others": [], "limits": []}
     base, _ = split_landscape(settings.landscape)
     if state["landscape"] != base:
-        _show_landscape(state, ax_path, objective, base)
+        show_landscape(state, ax_path, ax_lr, objective, base)
     start = settings.start_point()
     state["start"].set_data([start[0]], [start[1]])
-    _title(ax_path, _landscape_title(settings, objective))
+    _title(ax_path, landscape_title(settings, objective))
 
     if state["names"] != tuple(t.optimizer for t in traces):
         _new_lines(state, traces, ax_path, ax_loss, ax_lr)
@@ -277,7 +250,7 @@ def draw(traces, settings, axes, others=()):
         gaps = np.concatenate([t.fs - floor_value for t in traces])
         start_gap = max(float(t.fs[0] - floor_value) for t in traces)
         _limits(ax_loss, y=_decades(gaps[gaps <= max(start_gap, LOSS_FLOOR) * 100]))
-        _limits(ax_lr, y=_decades(np.concatenate([_effective_lrs(t).ravel() for t in traces])))
+        _limits(ax_lr, y=_decades(np.concatenate([_effective_lrs(t).ravel() for t in traces] + [state["limits"]])))
     for ax, ylabel, title in ((ax_loss, f"f(x) - f* + {LOSS_FLOOR:g}", f"loss gap (log scale, floor {LOSS_FLOOR:g})"),
                               (ax_lr, "effective learning rate",
                                "effective learning rate (solid x, dashed y)")):

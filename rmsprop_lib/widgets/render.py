@@ -16,15 +16,40 @@ def _draw_each(artists, renderer):
         artist.draw(renderer)
 
 
-def _draw_without(ax, hidden, renderer):
-    """Draw ``ax`` without the artists ``hidden``."""
-    for artist in hidden:
+def _draw_hiding(draw, hidden, renderer):
+    """``draw(renderer)`` with the artists ``hidden`` made invisible meanwhile (then as they were)."""
+    shown = [artist for artist in hidden if artist.get_visible()]
+    for artist in shown:
         artist.set_visible(False)
     try:
-        ax.draw(renderer)
+        draw(renderer)
     finally:
-        for artist in hidden:
+        for artist in shown:
             artist.set_visible(True)
+
+
+def _tick_parts(axis):
+    """``(marks, texts)`` of ``axis``: its tick and grid lines, and its tick labels, label and offset text.
+
+    The ticks the axis draws are made first, so that drawing it makes no new tick (a new tick copies
+    the visibility of the first one, which may be hidden meanwhile)."""
+    axis.get_major_ticks(len(axis.get_majorticklocs()))
+    axis.get_minor_ticks(len(axis.get_minorticklocs()))
+    ticks = axis.majorTicks + axis.minorTicks
+    marks = [line for t in ticks for line in (t.gridline, t.tick1line, t.tick2line)]
+    return marks, [text for t in ticks for text in (t.label1, t.label2)] + [axis.label, axis.offsetText]
+
+
+def _draw_body(ax, hidden, renderer):
+    """Draw ``ax`` without the artists ``hidden`` and without the texts of its axes (tick labels, labels)."""
+    texts = [text for axis in (ax.xaxis, ax.yaxis) for text in _tick_parts(axis)[1]]
+    _draw_hiding(ax.draw, list(hidden) + texts, renderer)
+
+
+def _draw_axis_texts(axis, renderer):
+    """Draw only the texts of ``axis`` (tick labels, its label, offset text), where ``ax.draw`` puts them."""
+    axis.axes.apply_aspect()
+    _draw_hiding(axis.draw, _tick_parts(axis)[0], renderer)
 
 
 def _share_pixels(a, b):
@@ -96,12 +121,19 @@ class FastRenderer:
                                                         str(t.get_color())) for t in shown)))
             artists = tuple(a for a in ax.get_children() if a.get_visible() and a not in hidden and a not in titles)
             texts = tuple((t.get_text(), t.get_position()) for t in ax.texts if t.get_visible() and t not in hidden)
-            key = (ax, ax.get_position().bounds, ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
-                   tuple(ax.get_title(loc) for loc in ("left", "center", "right")) if not titles else (),
-                   ax.get_xlabel(), ax.get_ylabel(),
-                   tuple((a.get_major_locator(), a.get_minor_locator(), a.get_major_formatter(),
-                          a.get_minor_formatter()) for a in (ax.xaxis, ax.yaxis)), artists, texts)
-            regions.append((functools.partial(_draw_without, ax, shown), key))
+            bounds = ax.get_position().bounds
+            ticks = [(axis, axis.get_major_locator(), axis.get_minor_locator(), axis.get_major_formatter(),
+                      axis.get_minor_formatter(), axis.get_scale(), tuple(axis.get_view_interval().tolist()))
+                     for axis in (ax.xaxis, ax.yaxis)]
+            # The panel without its axes' texts, then each axis' texts on their own: a new step axis
+            # redraws the x texts and leaves the y texts (the slowest part: many labels) as they were.
+            key = (ax, bounds, *ticks, tuple(ax.get_title(loc) for loc in ("left", "center", "right"))
+                   if not titles else (), artists, texts)
+            regions.append((functools.partial(_draw_body, ax, set(shown)), key))
+            for axis, tick in zip((ax.xaxis, ax.yaxis), ticks):
+                if axis.get_visible():
+                    regions.append((functools.partial(_draw_axis_texts, axis),
+                                    (bounds, *tick, axis.label.get_text())))
         for legend in self.figure.legends:
             if legend.get_visible():
                 regions.append((legend.draw, (legend,)))

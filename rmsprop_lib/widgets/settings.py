@@ -15,23 +15,10 @@ from typing import Optional
 import numpy as np
 
 from .. import _validate
-from ..objectives import OBJECTIVES, get_objective, with_noise
+from ..objectives import get_objective, with_noise
 from ..optimizers import OPTIMIZERS
 from ..run import minimize
-
-#: The prefix of a landscape whose gradients carry noise (``noisy_bowl``): read only by ``split_landscape``.
-NOISY_PREFIX = "noisy_"
-
-
-def split_landscape(landscape):
-    """``(objective name, noisy)``: ``"noisy_bowl"`` -> ``("bowl", True)``, ``"bowl"`` -> ``("bowl", False)``."""
-    if landscape.startswith(NOISY_PREFIX):
-        return landscape[len(NOISY_PREFIX):], True
-    return landscape, False
-
-
-#: Every landscape the playground offers: each objective and its noisy version.
-LANDSCAPES = tuple(OBJECTIVES) + tuple(NOISY_PREFIX + name for name in OBJECTIVES)
+from .landscapes import LANDSCAPES, split_landscape
 
 #: The optimizers the playground can show, in legend order.
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)
