@@ -591,8 +591,8 @@ def test_every_diagnosis_is_planted_somewhere():
     assert planted == set(DIAGNOSES)
 
 
-EXERCISES = [gradient_descent.EXERCISE, adagrad.EXERCISE, rmsprop.EXERCISE, adam.EXERCISE, adamw.EXERCISE,
-             minibatch.EXERCISE, softmax.EXERCISE, stable_lr.EXERCISE]
+EXERCISES = [gradient_descent.EXERCISE, adagrad.EXERCISE, adagrad.RUN_EXERCISE, rmsprop.EXERCISE, rmsprop.RUN_EXERCISE,
+             adam.EXERCISE, adamw.EXERCISE, minibatch.EXERCISE, softmax.EXERCISE, stable_lr.EXERCISE]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.name)

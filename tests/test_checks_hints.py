@@ -113,18 +113,19 @@ def test_a_worked_example_under_another_name_is_not_the_learners_first_try():
     assert "The rule:" in check_rmsprop_step(rmsprop_step, show=False).message
 
 
-ALL_EXERCISES = [gradient_descent, adagrad, rmsprop, adam, adamw, minibatch, softmax, stable_lr]
+ALL_EXERCISES = [(m, m.EXERCISE) for m in (gradient_descent, adagrad, rmsprop, adam, adamw, minibatch, softmax,
+                                            stable_lr)] + [(adagrad, adagrad.RUN_EXERCISE), (rmsprop, rmsprop.RUN_EXERCISE)]
 
 
-@pytest.mark.parametrize("module, mistake", [(m, k) for m in ALL_EXERCISES for k in m.EXERCISE.mistakes],
-                         ids=lambda p: getattr(getattr(p, "compute", None), "__name__", getattr(p, "__name__", "")))
-def test_no_first_failure_shows_the_fix_or_the_rule(module, mistake):
+@pytest.mark.parametrize("module, exercise, mistake", [(m, e, k) for m, e in ALL_EXERCISES for k in e.mistakes],
+                         ids=lambda p: getattr(getattr(p, "compute", None), "__name__", getattr(p, "name", "")))
+def test_no_first_failure_shows_the_fix_or_the_rule(module, exercise, mistake):
     """Every known mistake, made by a learner for the first time: the message has the headline, what the
     code did and where to look, but neither the fix nor any line of the rule."""
-    checker = getattr(module, module.EXERCISE.checker)
+    checker = getattr(module, exercise.checker)
     first = checker(mistake.compute, show=False)
     assert not first.passed and first.diagnosis == mistake.diagnosis
     assert mistake.fix not in first.message and "Hint:" not in first.message and "The rule:" not in first.message
-    for line in module.EXERCISE.rule:
+    for line in exercise.rule:
         assert line not in first.message
-    assert first.message.split("\n")[0].startswith(f"{module.EXERCISE.name}: not yet right - ")
+    assert first.message.split("\n")[0].startswith(f"{exercise.name}: not yet right - ")

@@ -7,6 +7,8 @@ script; ``show=False`` only returns it)::
     check_gradient_descent_step(gradient_descent_step)  # gradient_descent_step(x, grad, lr) -> x_new
     check_adagrad_step(adagrad_step)                    # adagrad_step(grad, s, lr, eps) -> (update, s_new)
     check_rmsprop_step(rmsprop_step)                    # rmsprop_step(grad, s, lr, rho, eps) -> (update, s_new)
+    check_adagrad_updates(adagrad_updates)              # adagrad_updates(grads, lr, eps) -> updates (a whole run)
+    check_rmsprop_updates(rmsprop_updates)              # rmsprop_updates(grads, lr, rho, eps) -> updates
     check_adam_step(adam_step)                          # adam_step(grad, m, v, t, lr, beta1, beta2, eps)
                                                         #     -> (update, m_new, v_new)
     check_adamw_step(adamw_step)                        # adamw_step(grad, m, v, t, x, lr, beta1, beta2, eps,
@@ -63,12 +65,12 @@ not what lets a mistake through.
 """
 from ._engine import RTOL, TIME_LIMIT
 from ._result import DIAGNOSES, CheckResult
-from .adagrad import check_adagrad_step
+from .adagrad import check_adagrad_step, check_adagrad_updates
 from .adam import check_adam_step
 from .adamw import check_adamw_step
 from .gradient_descent import check_gradient_descent_step
 from .minibatch import check_minibatch_gradient
-from .rmsprop import check_rmsprop_step
+from .rmsprop import check_rmsprop_step, check_rmsprop_updates
 from .softmax import check_softmax_cross_entropy
 from .stable_lr import check_largest_stable_lr
 
@@ -80,6 +82,8 @@ __all__ = [
     "check_gradient_descent_step",
     "check_adagrad_step",
     "check_rmsprop_step",
+    "check_adagrad_updates",
+    "check_rmsprop_updates",
     "check_adam_step",
     "check_adamw_step",
     "check_minibatch_gradient",
