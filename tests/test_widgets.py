@@ -1168,3 +1168,15 @@ def test_the_effective_lr_panel_shows_the_current_landscapes_limits_as_dashed_li
     assert_consistent(pg, pg.settings)
     pg.set(landscape="elongated_bowl")
     assert _limit_lines_shown(pg) == [0.1, 1.0]
+
+
+def test_a_new_step_axis_redraws_the_panels_and_their_x_labels_but_not_their_y_labels(pg):
+    renderer = pg._renderer
+    pg.set(optimizers=["GradientDescent"], lr=0.0001)  # a slow, steady run: the y limits stay as they are
+    limits = [ax.get_ylim() for ax in pg.axes[1:]]
+    drawn, full = renderer.region_renders, renderer.full_renders
+    pg.set(steps=310)  # the step axes end at 400 instead of 300
+    assert [ax.get_xlim()[1] for ax in pg.axes[1:]] == [400, 400]
+    assert [ax.get_ylim() for ax in pg.axes[1:]] == limits
+    assert renderer.region_renders == drawn + 4 and renderer.full_renders == full  # 2 panels, 2 rows of x labels
+    assert_consistent(pg, pg.settings)
