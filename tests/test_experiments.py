@@ -169,6 +169,9 @@ def test_the_gallery_draws_every_minimum_above_the_paths_and_adam_dashed():
     paths = [line for line in saddle.lines if line.get_marker() != "X"]
     styles = {line.get_label(): line.get_linestyle() for line in paths}
     assert styles["Adam"] == "--" and styles["RMSProp"] == "-"
+    widths = [line.get_linewidth() for line in paths]  # in drawing order: each narrower than the ones under it
+    assert len(widths) == 5 and all(a > b for a, b in zip(widths, widths[1:]))
+    assert all(line.get_marker() in ("None", "none", "", None) for line in paths)  # no dot per step to hide a path
     assert stars[0].get_zorder() > max(p.get_zorder() for p in paths)
     plt.close(fig)
 

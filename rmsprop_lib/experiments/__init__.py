@@ -10,13 +10,13 @@
   over a grid of learning rate x rho (or beta1) (``sensitivity_map``, ``plot_sensitivity_maps``).
 """
 from .chaos import NUDGE, bounces, final_gap, gap_and_chaos
-from .gallery import (GALLERY_LINESTYLES, GALLERY_LR, GALLERY_OPTIMIZERS, GALLERY_STEPS, PLAIN, TUNING_LRS, gallery_lr,
-                      gallery_runs, plot_gallery, tuned_gallery)
+from .gallery import (GALLERY_LINESTYLES, GALLERY_LR, GALLERY_OPTIMIZERS, GALLERY_STEPS, GALLERY_WIDTHS, PLAIN,
+                      TUNING_LRS, gallery_lr, gallery_runs, plot_gallery, tuned_gallery)
 from .noise import noisy_loss_gaps, noisy_loss_gaps_of
 from .sensitivity import (BETA1S, RHOS, SENSITIVITY_LRS, SensitivityMap, draw_sensitivity_map, plot_sensitivity_maps,
                           sensitivity_map)
 
 __all__ = ["NUDGE", "final_gap", "gap_and_chaos", "bounces", "noisy_loss_gaps", "noisy_loss_gaps_of", "GALLERY_LR",
-           "PLAIN", "GALLERY_STEPS", "GALLERY_OPTIMIZERS", "GALLERY_LINESTYLES", "TUNING_LRS", "gallery_lr",
-           "gallery_runs", "tuned_gallery", "plot_gallery", "SENSITIVITY_LRS", "RHOS", "BETA1S", "SensitivityMap",
+           "PLAIN", "GALLERY_STEPS", "GALLERY_OPTIMIZERS", "GALLERY_LINESTYLES", "GALLERY_WIDTHS", "TUNING_LRS",
+           "gallery_lr", "gallery_runs", "tuned_gallery", "plot_gallery", "SENSITIVITY_LRS", "RHOS", "BETA1S", "SensitivityMap",
            "sensitivity_map", "draw_sensitivity_map", "plot_sensitivity_maps"]

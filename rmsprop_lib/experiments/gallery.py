@@ -29,6 +29,9 @@ GALLERY_OPTIMIZERS = ("GradientDescent", "Momentum", "AdaGrad", "RMSProp", "Adam
 #: Line styles of the gallery's paths: Adam's dashed line shows on top of RMSProp's and beside momentum's
 #: warm colour, AdaGrad's dotted one on top of gradient descent's.
 GALLERY_LINESTYLES = {"AdaGrad": ":", "Adam": "--"}
+#: Line widths of the gallery's paths, in drawing order: each path is narrower than the ones drawn before
+#: it, so a path that runs along another still shows as a line inside a wider one.
+GALLERY_WIDTHS = {"GradientDescent": 5.0, "Momentum": 3.2, "AdaGrad": 2.6, "RMSProp": 1.6, "Adam": 0.9}
 
 
 def gallery_lr(landscape, optimizer):
@@ -97,8 +100,9 @@ def plot_gallery(runs):
         objective = get_objective(name)
         parts = plot_contour(objective, traces, ax=ax, bounds=objective.bounds, levels=15, n=60)
         ax.get_legend().remove()
-        for line, trace in zip(parts["trajectories"], traces):  # paths that run together stay apart by style
-            line.set_linestyle(GALLERY_LINESTYLES.get(trace.optimizer, "-"))
+        for line, trace in zip(parts["trajectories"], traces):  # paths that run together stay apart by style and width
+            line.set(linestyle=GALLERY_LINESTYLES.get(trace.optimizer, "-"),
+                     linewidth=GALLERY_WIDTHS.get(trace.optimizer, 1.0), marker="none")
         if parts["minima"] is not None:  # every minimum's star above the paths, a run's end cross inside it
             parts["minima"].set_zorder(7)
         for trace in traces:  # where each run ended, on top of every path: a path hidden under another still shows
