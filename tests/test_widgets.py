@@ -1158,7 +1158,7 @@ def test_the_effective_lr_panel_shows_the_current_landscapes_limits_as_dashed_li
     line = next(line for line in pg.axes[2].lines if line.get_label() == "stability limit")
     assert line.get_linestyle() == "--"
     texts = [t.get_text() for t in pg.axes[2].texts if t.get_visible()]
-    assert texts == ["x: 2/λ = 1", "y: 2/λ = 0.1"]
+    assert texts == ["x: 2/λ = 1 (limit without momentum)", "y: 2/λ = 0.1"]  # momentum's limit is 2(1 + mu)/lambda
     pg.set(landscape="himmelblau")
     assert _limit_lines_shown(pg) == [] and not [t for t in pg.axes[2].texts if t.get_visible()]
     pg.set(landscape="rosenbrock", lr=0.0001)  # every effective lr far below the limit 5: still in view

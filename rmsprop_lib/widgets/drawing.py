@@ -138,10 +138,10 @@ def _new_lines(state, traces, ax_path, ax_loss, ax_lr):
     for artist in state["paths"] + state["loss"] + state["effective_lr"] + state["texts"]:
         artist.remove()
     styles = plotting._styles(traces, None)
-    # The first optimizer's path on top, the last one's at the bottom: gradient descent's short path is not
-    # hidden under the adaptive methods' paths where they run along the same line.
+    # The first optimizer's path on top and narrowest, each one below it wider: paths that run along the same
+    # line (Adam and RMSProp on a valley floor) show as a line inside a wider one instead of hiding each other.
     state["paths"] = [ax_path.plot([], [], color=color, linestyle=style, marker="o", markersize=2.5,
-                                   linewidth=1.4, zorder=3 + 0.01 * (len(styles) - i))[0]
+                                   linewidth=1.2 + 0.8 * (len(styles) - 1 - i), zorder=3 + 0.01 * (len(styles) - i))[0]
                       for i, (color, style) in enumerate(styles)]
     state["loss"] = [ax_loss.plot([], [], color=color, linestyle=style, linewidth=1.8)[0] for color, style in styles]
     state["effective_lr"] = [ax_lr.plot([], [], color=color, linestyle=plotting.LINESTYLES[j], linewidth=1.8)[0]

@@ -97,13 +97,15 @@ def show_landscape(state, ax_path, ax_lr, objective, base):
 
 
 def limit_lines(ax, objective):
-    """The stability limits 2/lambda of ``objective``'s Hessian on ``ax``: a dashed grey line each, named."""
+    """The stability limits 2/lambda of ``objective``'s Hessian on ``ax``: a dashed grey line each, named. They
+    are the limits of the rules without momentum (the top one says so): momentum's is 2(1 + mu)/lambda."""
     limits, where = stability_limits(objective)
     artists = []
-    for limit, axis in limits:
+    for i, (limit, axis) in enumerate(sorted(limits, key=lambda pair: -pair[0])):
         artists.append(ax.axhline(limit, color="0.45", linestyle=(0, (4, 3)), linewidth=1.0, zorder=1.8,
                                   label="stability limit"))
-        name = (f"{axis}: " if axis else "") + f"2/λ = {limit:.2g}" + (f" {where}" if where else "")
+        name = ((f"{axis}: " if axis else "") + f"2/λ = {limit:.2g}" + (f" {where}" if where else "")
+                + (" (limit without momentum)" if i == 0 else ""))
         artists.append(ax.text(0.02, limit, name, transform=ax.get_yaxis_transform(), fontsize="small",
                                color="0.3", va="bottom"))
     return artists
