@@ -1,4 +1,5 @@
 """The experiments notebook 06 runs and the lecture figures redraw, and the two 'end is chance' rules."""
+import dataclasses
 import json
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 from rmsprop_lib import experiments
 from rmsprop_lib.experiments import bounces, gap_and_chaos
 from rmsprop_lib.objectives import bowl, elongated_bowl, get_objective, rosenbrock
-from rmsprop_lib.optimizers import OPTIMIZERS, GradientDescent, RMSProp
+from rmsprop_lib.optimizers import OPTIMIZERS, AdaGrad, Adam, GradientDescent, Momentum, RMSProp
 from rmsprop_lib.run import minimize
 
 
@@ -93,6 +94,33 @@ def test_a_run_that_always_diverges_has_gap_inf_and_is_not_chaotic():
 def test_gap_and_chaos_refuses_bad_input(args, error, message):
     with pytest.raises(error, match=message):
         gap_and_chaos(*args)
+
+
+@pytest.mark.parametrize("rule", [AdaGrad(lr=1.0), Adam(lr=1.0), Momentum(lr=1e-3, momentum=0.9)],
+                         ids=lambda r: r.label)
+def test_lr_sweep_is_gap_and_chaos_at_every_learning_rate(rule):
+    """Rosenbrock in 300 steps at rates 1.5 apart: the verdicts equal gap_and_chaos's run by run, and the gaps
+    agree up to rounding wherever the end is not chance (a chaotic run's digits are rounding by definition)."""
+    lrs = rule.lr * 1.5 ** np.arange(-3, 4)
+    swept = experiments.lr_sweep(rosenbrock, rule, lrs, steps=300)
+    alone = [gap_and_chaos(rosenbrock, dataclasses.replace(rule, lr=lr), 300) for lr in lrs]
+    assert [c for _, c in swept] == [c for _, c in alone]
+    for (gap, chaotic), (expected, _) in zip(swept, alone):
+        if not chaotic:
+            assert gap == pytest.approx(expected, rel=1e-6, abs=1e-300)
+
+
+def test_lr_sweep_refuses_bad_input():
+    with pytest.raises(TypeError, match="objective must be an Objective"):
+        experiments.lr_sweep("rosenbrock", RMSProp(lr=0.1), [0.1], 10)
+    with pytest.raises(TypeError, match="optimizer must be an optimizer"):
+        experiments.lr_sweep(rosenbrock, "RMSProp", [0.1], 10)
+    with pytest.raises(ValueError, match="lrs"):
+        experiments.lr_sweep(rosenbrock, RMSProp(lr=0.1), [0.1, -1.0], 10)
+    with pytest.raises(ValueError, match="at least one"):
+        experiments.lr_sweep(rosenbrock, RMSProp(lr=0.1), [], 10)
+    with pytest.raises((ValueError, TypeError), match="steps"):
+        experiments.lr_sweep(rosenbrock, RMSProp(lr=0.1), [0.1], 0)
 
 
 # --- the gallery and the sensitivity maps ---------------------------------------------------------

@@ -7,7 +7,7 @@ import numpy as np
 from .. import _validate
 from ..objectives import NoisyObjective, get_objective
 from ..optimizers import OPTIMIZERS
-from .chaos import NUDGE, _chaotic, _final_gaps_side_by_side, _PerRowLR, gap_and_chaos
+from .chaos import gap_and_chaos, lr_sweep
 
 #: The learning rates of the sensitivity maps, and the values of rho (RMSProp) and beta1 (Adam).
 SENSITIVITY_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -47,21 +47,11 @@ def sensitivity_map(optimizer, row_name, row_values, lrs=SENSITIVITY_LRS, landsc
         cells = [[gap_and_chaos(objective, OPTIMIZERS[optimizer](lr=lr, **{row_name: value}), steps) for lr in lrs]
                  for value in row_values]
     else:  # each row of the map in one loop: every learning rate and its twin starts side by side
-        cells = [_row_of_map(objective, OPTIMIZERS[optimizer](lr=lrs[0], **{row_name: value}), lrs, steps)
+        cells = [lr_sweep(objective, OPTIMIZERS[optimizer](lr=lrs[0], **{row_name: value}), lrs, steps)
                  for value in row_values]
     return SensitivityMap(optimizer, row_name, tuple(row_values), tuple(lrs),
                           np.array([[gap for gap, _ in row] for row in cells]),
                           np.array([[flag for _, flag in row] for row in cells]), landscape, steps)
-
-
-def _row_of_map(objective, optimizer, lrs, steps):
-    """``[(gap, chaotic) for lr in lrs]`` of ``gap_and_chaos``, with every run of the row in one stack."""
-    start = np.asarray(objective.start, dtype=float)
-    twins = np.vstack([start, start + NUDGE * np.eye(start.size)])
-    gaps = _final_gaps_side_by_side(objective, _PerRowLR(optimizer, np.repeat(lrs, len(twins))),
-                                    np.tile(twins, (len(lrs), 1)), steps)
-    gaps = np.reshape(gaps, (len(lrs), len(twins)))
-    return [(row[0], bool(flag)) for row, flag in zip(gaps, _chaotic(gaps))]
 
 
 def draw_sensitivity_map(ax, result, title):
